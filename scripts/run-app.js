@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Fast synth path: esbuild transpiles main.ts and lib/ into one CommonJS file (no type-checking;
+// `npm test` type-checks), then Node runs it. `cdk8s synth` calls this through cdk8s.yaml and sets
+// CDK8S_OUTDIR; `npm run synth` calls it with --clean so dist/ holds exactly this synth's manifests.
+const fs = require('fs');
+const path = require('path');
+const esbuild = require('esbuild');
+
+const root = path.resolve(__dirname, '..');
+const outfile = path.join(root, '.build', 'main.js');
+
+if (process.argv.includes('--clean')) {
+  const outdir = path.resolve(root, process.env.CDK8S_OUTDIR || 'dist');
+  fs.rmSync(outdir, { recursive: true, force: true });
+}
+
+esbuild.buildSync({
+  entryPoints: [path.join(root, 'main.ts')],
+  outfile,
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+process.setSourceMapsEnabled(true);
+require(outfile);
