@@ -1,0 +1,304 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { namespaceOf } from '../core/namespace';
+import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import { execProbe, startupBudget } from '../core/probes';
+import { jvmHeapMiB, checkQuantity } from '../core/quantity';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOddQuorum, checkPinnedImage } from '../core/validation';
+import { LOGBACK_XML, renderStartScript, renderZooCfg, ruokCommand } from './zookeeper-config';
+
+/** Pinned official image; 3.9 is the current stable line. */
+export const ZOOKEEPER_DEFAULT_IMAGE = 'zookeeper:3.9.3';
+
+/** Ports of a ZooKeeper server. */
+export const ZOOKEEPER_PORTS = { client: 2181, server: 2888, leaderElection: 3888, metrics: 7000 } as const;
+
+/** Persistent storage of each server. */
+export interface ZookeeperStorage {
+  /** Size of each server's volume. @default '10Gi' */
+  readonly size?: string;
+  /** StorageClass of the volumes. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+}
+
+/** Props of {@link ZookeeperEnsemble}. */
+export interface ZookeeperEnsembleProps {
+  /** Name of the StatefulSet; Services are `<name>-hs` and `<name>-cs`, the PDB `<name>-pdb`. @default 'zk' */
+  readonly name?: string;
+  /** Number of servers: odd, so a majority quorum survives (replicas-1)/2 failures. @default 3 */
+  readonly replicas?: number;
+  /** Pinned image (tag or digest, never latest). @default ZOOKEEPER_DEFAULT_IMAGE */
+  readonly image?: string;
+  /** Per-server CPU and memory; the JVM heap is half the memory limit. @default requests 1 CPU / 2Gi, limits 2 CPU / 2Gi (origin) */
+  readonly resources?: ComputeResources;
+  /** Per-server persistent volume. @default 10Gi on the default StorageClass, retained on delete and scale-down */
+  readonly storage?: ZookeeperStorage;
+  /** Cluster DNS domain used in the server list. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** Servers a voluntary disruption may take at once; at most (replicas-1)/2 so quorum holds. @default 1 */
+  readonly maxUnavailable?: number;
+  /**
+   * RollingUpdate partition: only pods with an ordinal >= partition get a new template.
+   * `replicas` stages a change without rolling any pod. @default 0
+   */
+  readonly partition?: number;
+  /** Keep servers on separate nodes: `required` (production) or `preferred` (dev). @default 'required' */
+  readonly antiAffinity?: AntiAffinityMode;
+  /** Also spread servers across zones (best effort). @default false */
+  readonly zoneSpread?: boolean;
+  /** Seconds a server gets to shut down cleanly. @default 60 */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Namespace whose pods (Prometheus) may scrape the metrics port. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** `app.kubernetes.io/part-of` label. @default - not set */
+  readonly partOf?: string;
+}
+
+const DEFAULT_RESOURCES: ComputeResources = {
+  requests: { cpu: '1', memory: '2Gi' },
+  limits: { cpu: '2', memory: '2Gi' },
+};
+
+const DATA_DIR = '/data';
+const CONF_DIR = '/conf';
+
+/**
+ * A quorum-aware Apache ZooKeeper ensemble (SPEC §3): StatefulSet `zk`, headless Service `zk-hs`
+ * for peer traffic and per-pod DNS, client Service `zk-cs`, PodDisruptionBudget `zk-pdb`,
+ * a dedicated token-less ServiceAccount and a NetworkPolicy that admits clients declared with
+ * {@link allowClient}.
+ *
+ * The server id is the pod ordinal + 1 and the server list uses stable per-pod DNS names, so a
+ * rescheduled server keeps its identity and data. A single-server ensemble has no PDB: there is no
+ * quorum to protect and a zero-disruption budget would block every node drain.
+ */
+export class ZookeeperEnsemble extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly replicas: number;
+  public readonly image: string;
+  public readonly clusterDomain: string;
+  /** Labels that select the servers; stable across upgrades. */
+  public readonly selectorLabels: Record<string, string>;
+  public readonly headlessServiceName: string;
+  public readonly clientServiceName: string;
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  public readonly headlessService: k8s.KubeService;
+  public readonly clientService: k8s.KubeService;
+  public readonly podDisruptionBudget?: PodDisruptionBudget;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** `zk-cs.<ns>.svc.<domain>:2181`: what clients put in their connect string. */
+  public readonly connectString: string;
+  /** Per-server DNS names in ordinal order (`zk-0.zk-hs.<ns>.svc.<domain>`, ...). */
+  public readonly serverHosts: string[];
+
+  private readonly clients: NetworkPeer[] = [];
+
+  constructor(scope: Construct, id: string, props: ZookeeperEnsembleProps = {}) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'zk', 52);
+    this.namespace = namespaceOf(this);
+    this.replicas = checkOddQuorum(this, 'replicas', props.replicas ?? 3);
+    this.image = checkPinnedImage(this, 'image', props.image ?? ZOOKEEPER_DEFAULT_IMAGE);
+    this.clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
+    const storageSize = props.storage?.size ?? '10Gi';
+    checkQuantity(this, 'storage.size', storageSize);
+    if (props.storage?.storageClassName !== undefined) checkDnsSubdomain(this, 'storage.storageClassName', props.storage.storageClassName);
+    const partition = checkInteger(this, 'partition', props.partition ?? 0, 0, this.replicas);
+    const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 60, 1);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+
+    this.headlessServiceName = `${this.name}-hs`;
+    this.clientServiceName = `${this.name}-cs`;
+    this.selectorLabels = selectorLabels({ name: 'zookeeper', instance: this.name, component: 'server' });
+    const labels = standardLabels({ name: 'zookeeper', instance: this.name, component: 'server', partOf: props.partOf, version: imageVersion(this.image) });
+    const svcDomain = `${this.namespace}.svc.${this.clusterDomain}`;
+    this.serverHosts = Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}.${this.headlessServiceName}.${svcDomain}`);
+    this.connectString = `${this.clientServiceName}.${svcDomain}:${ZOOKEEPER_PORTS.client}`;
+
+    const config = this.createConfigMap(labels);
+    this.headlessService = this.createHeadlessService(labels);
+    this.clientService = this.createClientService(labels);
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: false,
+    });
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        serviceName: this.headlessServiceName,
+        replicas: this.replicas,
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition } },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(config.data) } },
+          spec: {
+            serviceAccountName: serviceAccount.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: grace,
+            securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
+            affinity: podAntiAffinity(this.selectorLabels, props.antiAffinity ?? 'required'),
+            topologySpreadConstraints: props.zoneSpread ? zoneSpread(this.selectorLabels) : undefined,
+            containers: [this.container(resources)],
+            volumes: [
+              { name: 'config', configMap: { name: config.name, defaultMode: 0o444 } },
+              { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+            ],
+          },
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels: this.selectorLabels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: props.storage?.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
+          },
+        }],
+      },
+    });
+
+    if (this.replicas > 1) {
+      const maxQuorumLoss = (this.replicas - 1) / 2;
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', {
+        name: `${this.name}-pdb`,
+        labels,
+        selector: this.selectorLabels,
+        maxUnavailable: checkInteger(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1, maxQuorumLoss),
+      });
+    } else if (props.maxUnavailable !== undefined) {
+      check(false, this, 'maxUnavailable', props.maxUnavailable, 'a single-server ensemble has no quorum to protect and gets no PodDisruptionBudget; leave maxUnavailable unset');
+    }
+    this.networkPolicy = this.createNetworkPolicy(labels, monitoringNamespace);
+  }
+
+  /**
+   * Lets `peer` (e.g. Kafka brokers) reach the client port. Nothing else may: the client port is
+   * closed until a client is declared.
+   */
+  public allowClient(peer: NetworkPeer): void {
+    this.clients.push(peer);
+  }
+
+  private container(resources: ComputeResources): k8s.Container {
+    const ruok = ruokCommand(ZOOKEEPER_PORTS.client);
+    const heap = jvmHeapMiB(resources.limits.memory);
+    return {
+      name: 'zookeeper',
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['sh', `${CONF_DIR}/start.sh`],
+      ports: [
+        { name: 'client', containerPort: ZOOKEEPER_PORTS.client },
+        { name: 'server', containerPort: ZOOKEEPER_PORTS.server },
+        { name: 'leader-election', containerPort: ZOOKEEPER_PORTS.leaderElection },
+        { name: 'metrics', containerPort: ZOOKEEPER_PORTS.metrics },
+      ],
+      env: [
+        { name: 'ZOOCFGDIR', value: CONF_DIR },
+        { name: 'ZOO_LOG_DIR', value: '/logs' },
+        { name: 'ZK_SERVER_HEAP', value: String(heap) },
+        { name: 'SERVER_JVMFLAGS', value: `-Xms${heap}m -XX:+ExitOnOutOfMemoryError` },
+        { name: 'JMXDISABLE', value: 'true' },
+      ],
+      resources: toResourceRequirements(resources),
+      securityContext: restrictedContainerSecurityContext(),
+      startupProbe: startupBudget(execProbe(ruok), 300),
+      readinessProbe: execProbe(ruok, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+      livenessProbe: execProbe(ruok, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+      volumeMounts: [
+        { name: 'data', mountPath: DATA_DIR },
+        { name: 'config', mountPath: CONF_DIR, readOnly: true },
+        { name: 'logs', mountPath: '/logs' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    };
+  }
+
+  private createConfigMap(labels: Record<string, string>): { name: string; data: Record<string, string> } {
+    const data = {
+      'zoo.cfg': renderZooCfg({
+        replicas: this.replicas,
+        serverHosts: this.serverHosts,
+        clientPort: ZOOKEEPER_PORTS.client,
+        serverPort: ZOOKEEPER_PORTS.server,
+        electionPort: ZOOKEEPER_PORTS.leaderElection,
+        metricsPort: ZOOKEEPER_PORTS.metrics,
+        dataDir: DATA_DIR,
+      }),
+      'logback.xml': LOGBACK_XML,
+      'start.sh': renderStartScript(DATA_DIR),
+    };
+    const name = `${this.name}-config`;
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name, labels }, data });
+    return { name, data };
+  }
+
+  /**
+   * Peer traffic and per-pod DNS. `publishNotReadyAddresses` lets servers resolve each other before
+   * they are Ready (they only become Ready once a quorum forms) and lets Prometheus scrape a server
+   * that is failing, so its alert can fire.
+   */
+  private createHeadlessService(labels: Record<string, string>): k8s.KubeService {
+    return new k8s.KubeService(this, 'HeadlessService', {
+      metadata: { name: this.headlessServiceName, labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.selectorLabels,
+        ports: [
+          { name: 'server', port: ZOOKEEPER_PORTS.server, targetPort: k8s.IntOrString.fromString('server') },
+          { name: 'leader-election', port: ZOOKEEPER_PORTS.leaderElection, targetPort: k8s.IntOrString.fromString('leader-election') },
+          { name: 'metrics', port: ZOOKEEPER_PORTS.metrics, targetPort: k8s.IntOrString.fromString('metrics') },
+        ],
+      },
+    });
+  }
+
+  private createClientService(labels: Record<string, string>): k8s.KubeService {
+    return new k8s.KubeService(this, 'ClientService', {
+      metadata: { name: this.clientServiceName, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [{ name: 'client', port: ZOOKEEPER_PORTS.client, targetPort: k8s.IntOrString.fromString('client') }],
+      },
+    });
+  }
+
+  /** Ingress: quorum ports only from the ensemble, client port only from declared clients, metrics from monitoring. */
+  private createNetworkPolicy(labels: Record<string, string>, monitoringNamespace: string): k8s.KubeNetworkPolicy {
+    const ensemble: k8s.NetworkPolicyIngressRule = {
+      from: [{ podSelector: { matchLabels: this.selectorLabels } }],
+      ports: [tcpPort(ZOOKEEPER_PORTS.server), tcpPort(ZOOKEEPER_PORTS.leaderElection)],
+    };
+    const monitoring: k8s.NetworkPolicyIngressRule = {
+      from: [namespacePeer(monitoringNamespace)],
+      ports: [tcpPort(ZOOKEEPER_PORTS.metrics)],
+    };
+    const clientRules = (): k8s.NetworkPolicyIngressRule[] => this.clients.length === 0 ? [] : [{
+      from: this.clients.map(toPolicyPeer),
+      ports: [tcpPort(ZOOKEEPER_PORTS.client)],
+    }];
+    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({ produce: () => [ensemble, ...clientRules(), monitoring] }) as unknown as k8s.NetworkPolicyIngressRule[],
+      },
+    });
+  }
+}
