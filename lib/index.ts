@@ -10,5 +10,6 @@ export * from './core/probes';
 export * from './core/scheduling';
 export * from './core/hash';
 export * from './core/namespace';
+export * from './core/metrics';
 export * from './zookeeper/zookeeper-config';
 export * from './zookeeper/zookeeper-ensemble';

@@ -5,6 +5,7 @@ import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
 import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { MetricsEndpoint } from '../core/metrics';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, startupBudget } from '../core/probes';
 import { jvmHeapMiB, checkQuantity } from '../core/quantity';
@@ -98,6 +99,8 @@ export class ZookeeperEnsemble extends Construct {
   public readonly connectString: string;
   /** Per-server DNS names in ordinal order (`zk-0.zk-hs.<ns>.svc.<domain>`, ...). */
   public readonly serverHosts: string[];
+  /** The native Prometheus provider's port (7000, `metrics`) on the headless Service. */
+  public readonly metricsEndpoint: MetricsEndpoint;
 
   private readonly clients: NetworkPeer[] = [];
 
@@ -182,6 +185,7 @@ export class ZookeeperEnsemble extends Construct {
       check(false, this, 'maxUnavailable', props.maxUnavailable, 'a single-server ensemble has no quorum to protect and gets no PodDisruptionBudget; leave maxUnavailable unset');
     }
     this.networkPolicy = this.createNetworkPolicy(labels, monitoringNamespace);
+    this.metricsEndpoint = { component: 'zookeeper', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics' };
   }
 
   /**
