@@ -13,3 +13,4 @@ export * from './core/namespace';
 export * from './core/metrics';
 export * from './zookeeper/zookeeper-config';
 export * from './zookeeper/zookeeper-ensemble';
+export * from './platform/namespaces';
