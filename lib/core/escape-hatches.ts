@@ -4,19 +4,21 @@ import { isDeepStrictEqual } from 'util';
 /**
  * The one place for JSON-patch escape hatches over cdk8s-plus-27 gaps.
  *
- * A patch on a generated `Kube*` object runs before the class maps its props to JSON, and that
- * mapping silently drops any field it does not know (a misspelling, a snake_case name, or a plain
- * number where an `IntOrString` wrapper is expected). So every patch made here is also verified:
- * synth fails if the patched value does not come out in the final manifest.
+ * A patch on a generated `Kube*` object (including the one under a cdk8s-plus construct) runs
+ * before the class maps its props to JSON, so the patch path must use the generated *prop*
+ * spelling (`hostPid`, `clusterIp`), and the mapping silently drops any field it does not know (a
+ * misspelling, the API spelling `hostPID`, or a plain number where an `IntOrString` wrapper is
+ * expected). So every patch made here is verified: synth fails unless `value` comes out at
+ * `outputPath` (the API spelling, default `path`) in the final manifest.
  */
-export function addField(obj: ApiObject, path: string, value: unknown): void {
+export function addField(obj: ApiObject, path: string, value: unknown, outputPath: string = path): void {
   obj.addJsonPatch(JsonPatch.add(path, value));
   obj.node.addValidation({
     validate: () => {
-      const actual = valueAt(obj.toJson(), path);
+      const actual = valueAt(obj.toJson(), outputPath);
       return isDeepStrictEqual(actual, value)
         ? []
-        : [`escape hatch ${path} = ${JSON.stringify(value)} did not come out in ${obj.kind}/${obj.name} (got ${JSON.stringify(actual)}); check the field name and wrapper types`];
+        : [`escape hatch ${path} = ${JSON.stringify(value)} did not come out at ${outputPath} in ${obj.kind}/${obj.name} (got ${JSON.stringify(actual)}); check the field name (generated prop spelling) and wrapper types`];
     },
   });
 }
