@@ -14,3 +14,5 @@ export * from './core/metrics';
 export * from './zookeeper/zookeeper-config';
 export * from './zookeeper/zookeeper-ensemble';
 export * from './platform/namespaces';
+export * from './platform/profile';
+export * from './platform/platform';

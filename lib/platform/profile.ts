@@ -1,0 +1,37 @@
+import { AntiAffinityMode } from '../core/scheduling';
+
+/**
+ * `production` (default): 3-server quorums, persistent volumes, hard anti-affinity, production-sized
+ * resources. `dev`: one replica of everything, small resources, soft anti-affinity, for a laptop
+ * cluster (kind, minikube); still valid under every check.
+ */
+export type PlatformProfileName = 'production' | 'dev';
+
+/** The knobs a profile turns; constructs get them as ordinary props. */
+export interface PlatformProfile {
+  readonly name: PlatformProfileName;
+  /** Size of every quorum (ZooKeeper ensemble, Kafka brokers/controllers, Elasticsearch masters). */
+  readonly quorumReplicas: number;
+  /** Replicas of stateless services. */
+  readonly statelessReplicas: number;
+  readonly antiAffinity: AntiAffinityMode;
+  /** Scales the constructs' default resources down for dev. */
+  readonly smallResources: boolean;
+}
+
+export const PROFILES: Record<PlatformProfileName, PlatformProfile> = {
+  production: { name: 'production', quorumReplicas: 3, statelessReplicas: 2, antiAffinity: 'required', smallResources: false },
+  dev: { name: 'dev', quorumReplicas: 1, statelessReplicas: 1, antiAffinity: 'preferred', smallResources: true },
+};
+
+/** Environment variable that selects the profile of `main.ts`: `PLATFORM_PROFILE=dev npm run synth`. */
+export const PROFILE_ENV = 'PLATFORM_PROFILE';
+
+/** The profile named by `value` (default production); throws on anything else. */
+export function resolveProfile(value: string | undefined): PlatformProfile {
+  const name = value === undefined || value === '' ? 'production' : value;
+  if (name !== 'production' && name !== 'dev') {
+    throw new Error(`${PROFILE_ENV}: invalid profile ${JSON.stringify(value)}: must be "production" or "dev"`);
+  }
+  return PROFILES[name];
+}
