@@ -1,0 +1,68 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { buildPlatform, PlatformOptions, PROFILES, resolveProfile } from '../../lib';
+
+type Obj = Record<string, any>;
+
+function platformApp(options: PlatformOptions = {}, outdir?: string): App {
+  const app = new App({ recordConstructMetadata: false, outdir });
+  buildPlatform(app, options);
+  return app;
+}
+
+function synthToDir(options: PlatformOptions = {}): Record<string, string> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
+  try {
+    platformApp(options, outdir).synth();
+    return Object.fromEntries(fs.readdirSync(outdir).sort().map((f) => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe.each(['production', 'dev'] as const)('platform (%s profile)', (profileName) => {
+  const options = { profile: PROFILES[profileName] };
+
+  test('snapshot of every chart', () => {
+    for (const chart of platformApp(options).charts) {
+      expect(chart.toJson()).toMatchSnapshot(chart.node.id);
+    }
+  });
+
+  test('dist/ holds only numbered manifests, namespaces first', () => {
+    const files = Object.keys(synthToDir(options));
+    expect(files).toEqual([...files].sort());
+    expect(files[0]).toBe('0000-namespaces.k8s.yaml');
+    for (const file of files) expect(file).toMatch(/^\d{4}-[a-z][a-z0-9-]*\.k8s\.yaml$/);
+  });
+
+  test('two synths are byte-identical', () => {
+    expect(synthToDir(options)).toEqual(synthToDir(options));
+  });
+
+  test('every namespace an object lives in is created by the namespaces chart', () => {
+    const charts = platformApp(options).charts;
+    const created = new Set(charts[0].toJson().filter((o: Obj) => o.kind === 'Namespace').map((o: Obj) => o.metadata.name));
+    const used = charts.flatMap((c) => c.toJson()).map((o: Obj) => o.metadata.namespace).filter(Boolean);
+    for (const namespace of used) expect(created).toContain(namespace);
+  });
+});
+
+describe('profiles', () => {
+  test('production runs 3-server quorums with hard anti-affinity; dev one server with soft affinity', () => {
+    const zk = (name: 'production' | 'dev'): Obj => buildPlatform(new App(), { profile: PROFILES[name] }).streaming.toJson()
+      .find((o: Obj) => o.kind === 'StatefulSet' && o.metadata.name === 'zk');
+    expect(zk('production').spec.replicas).toBe(3);
+    expect(zk('production').spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+    expect(zk('dev').spec.replicas).toBe(1);
+    expect(zk('dev').spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+  });
+
+  test('the switch defaults to production and rejects unknown names', () => {
+    expect(resolveProfile(undefined).name).toBe('production');
+    expect(resolveProfile('dev').name).toBe('dev');
+    expect(() => resolveProfile('prod')).toThrow('PLATFORM_PROFILE: invalid profile "prod": must be "production" or "dev"');
+  });
+});
