@@ -16,3 +16,7 @@ export * from './zookeeper/zookeeper-ensemble';
 export * from './platform/namespaces';
 export * from './platform/profile';
 export * from './platform/platform';
+export * from './core/rollout';
+export * from './core/api-access';
+export * from './node-exporter';
+export * from './webapp';

@@ -1,5 +1,9 @@
 import { App, Chart } from 'cdk8s';
+import type { Flow, PodRef } from '../checks/network-flows';
 import { ComputeResources } from '../core/resources';
+import { NodeExporter } from '../node-exporter/node-exporter';
+import { demoWebAppProps } from '../webapp/demo';
+import { WebApp } from '../webapp/web-app';
 import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import { NamespacesChart, NamespaceSpec } from './namespaces';
 import { PlatformProfile, PROFILES } from './profile';
@@ -7,6 +11,12 @@ import { PlatformProfile, PROFILES } from './profile';
 /** Namespaces of the platform and the Pod Security level each needs. */
 export const PLATFORM_NAMESPACES = {
   streaming: { name: 'streaming', podSecurity: 'restricted' },
+  metrics: {
+    name: 'metrics',
+    podSecurity: 'privileged',
+    reason: 'node-exporter reads the node itself: host network and PID namespaces and read-only host filesystems',
+  },
+  apps: { name: 'apps', podSecurity: 'restricted' },
   monitoring: { name: 'monitoring', podSecurity: 'restricted' },
 } satisfies Record<string, NamespaceSpec>;
 
@@ -23,7 +33,16 @@ export interface PlatformCharts {
   readonly namespaces: NamespacesChart;
   readonly streaming: Chart;
   readonly zookeeper: ZookeeperEnsemble;
+  readonly metrics: Chart;
+  readonly nodeExporter: NodeExporter;
+  readonly apps: Chart;
+  readonly webApp: WebApp;
+  /** The connections the platform's NetworkPolicies must allow; the tests prove each one. */
+  readonly flows: Flow[];
 }
+
+/** Prometheus as the Prometheus Operator labels it, in the monitoring namespace. */
+export const PROMETHEUS_POD: PodRef = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
 
 const DEV_ZOOKEEPER_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
 
@@ -48,5 +67,27 @@ export function buildPlatform(app: App, options: PlatformOptions = {}): Platform
     ...(profile.smallResources ? { resources: DEV_ZOOKEEPER_RESOURCES, storage: { size: '1Gi' } } : {}),
   });
 
-  return { namespaces, streaming, zookeeper };
+  const metrics = new Chart(app, 'metrics', { namespace: PLATFORM_NAMESPACES.metrics.name });
+  metrics.addDependency(streaming);
+  const nodeExporter = new NodeExporter(metrics, 'node-exporter', { partOf: 'metrics' });
+
+  const apps = new Chart(app, 'apps', { namespace: PLATFORM_NAMESPACES.apps.name });
+  apps.addDependency(metrics);
+  const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({
+    replicas: profile.statelessReplicas,
+    monitoringNamespace: PLATFORM_NAMESPACES.monitoring.name,
+  }));
+
+  const flows: Flow[] = [
+    { name: 'zookeeper peers (quorum)', from: pods(zookeeper), to: pods(zookeeper), port: 2888 },
+    { name: 'zookeeper peers (leader election)', from: pods(zookeeper), to: pods(zookeeper), port: 3888 },
+    { name: 'monitoring -> zookeeper metrics', from: PROMETHEUS_POD, to: pods(zookeeper), port: 7000 },
+    { name: 'monitoring -> podinfo metrics', from: PROMETHEUS_POD, to: pods(webApp), port: 9797 },
+  ];
+
+  return { namespaces, streaming, zookeeper, metrics, nodeExporter, apps, webApp, flows };
+}
+
+function pods(workload: { namespace: string; selectorLabels: Record<string, string> }): PodRef {
+  return { namespace: workload.namespace, labels: workload.selectorLabels };
 }

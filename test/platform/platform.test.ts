@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildPlatform, PlatformOptions, PROFILES, resolveProfile } from '../../lib';
+import { formatViolations, manifestsOf, runAllChecks } from '../../lib/checks';
 
 type Obj = Record<string, any>;
 
@@ -29,6 +30,12 @@ describe.each(['production', 'dev'] as const)('platform (%s profile)', (profileN
     for (const chart of platformApp(options).charts) {
       expect(chart.toJson()).toMatchSnapshot(chart.node.id);
     }
+  });
+
+  test('every object passes every check and the declared flows are allowed', () => {
+    const app = new App({ recordConstructMetadata: false });
+    const { flows } = buildPlatform(app, options);
+    expect(formatViolations(runAllChecks(manifestsOf(app), { flows }))).toBe('');
   });
 
   test('dist/ holds only numbered manifests, namespaces first', () => {

@@ -1,0 +1,52 @@
+import { App } from 'cdk8s';
+import { checkFlows, Flow } from './network-flows';
+import { checkPolicy } from './policy';
+import { checkSchema } from './schema';
+import { Manifest, Violation } from './types';
+import { checkWiring } from './wiring';
+
+export * from './types';
+export * from './schema';
+export * from './pod-security';
+export * from './policy';
+export * from './wiring';
+export * from './network-flows';
+export { allowedApiVersions, isAllowedApiVersion, MONITORING_API_VERSION, MONITORING_KINDS } from './api-versions';
+export { makeStrict } from './strict-schema';
+export { ManifestIndex, resourceId } from './objects';
+export type { PodTemplate } from './pod-templates';
+export { podTemplateOf, podTemplatesOf, POD_TEMPLATE_KINDS } from './pod-templates';
+export type { LabelSelector } from './selectors';
+export { hasLabels, selectorMatches } from './selectors';
+export { CLUSTER_SCOPED_KINDS, isClusterScoped } from './scope';
+
+/** Options of {@link runAllChecks}. */
+export interface RunAllChecksOptions {
+  /** Connections the NetworkPolicies must allow (SPEC §10.4). @default - none */
+  readonly flows?: Flow[];
+}
+
+/** Schema, policy, wiring and (when given) flow checks over one manifest set. */
+export function runAllChecks(manifests: Manifest[], opts: RunAllChecksOptions = {}): Violation[] {
+  return [
+    ...checkSchema(manifests),
+    ...checkPolicy(manifests),
+    ...checkWiring(manifests),
+    ...(opts.flows?.length ? checkFlows(manifests, opts.flows) : []),
+  ];
+}
+
+/** One line per violation: `[rule] resource: message (fix: ...)`; empty string for none. */
+export function formatViolations(violations: Violation[]): string {
+  return violations.map((v) => `[${v.rule}] ${v.resource}: ${v.message} (fix: ${v.fix})`).join('\n');
+}
+
+/** Every resolved object of every chart of `app`, as plain JSON. */
+export function manifestsOf(app: App): Manifest[] {
+  return app.charts.flatMap((chart) => chart.toJson() as Manifest[]);
+}
+
+/** The whole app as one multi-document YAML string (for determinism tests). */
+export function synthYamlOf(app: App): string {
+  return app.synthYaml();
+}

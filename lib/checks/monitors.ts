@@ -1,0 +1,55 @@
+import { ManifestIndex, namespaceOf, violation } from './objects';
+import { PodTemplate } from './pod-templates';
+import { containerPortsOf } from './ports';
+import { selectorMatches } from './selectors';
+import { Manifest, Violation } from './types';
+
+/**
+ * Prometheus Operator monitors must scrape something real: a ServiceMonitor selects Services that
+ * name its endpoint ports, a PodMonitor selects pods that name its container ports. Part of
+ * {@link checkWiring}.
+ */
+
+/** True when a monitor's `namespaceSelector` (any / matchNames / its own namespace) covers `namespace`. */
+function watchesNamespace(monitor: Manifest, namespace: string): boolean {
+  const selector = monitor.spec?.namespaceSelector;
+  if (selector?.any === true) return true;
+  const names: string[] = selector?.matchNames?.length ? selector.matchNames : [namespaceOf(monitor)];
+  return names.includes(namespace);
+}
+
+function portNames(endpoints: any[] | undefined): string[] {
+  return (endpoints ?? []).map((e) => e?.port).filter((p): p is string => typeof p === 'string');
+}
+
+/** `wiring/service-monitor`: selects a Service that declares every endpoint port name. */
+export function serviceMonitorTargets(index: ManifestIndex): Violation[] {
+  return index.ofKind('ServiceMonitor').flatMap((monitor) => {
+    const services = index.ofKind('Service').filter((s) => watchesNamespace(monitor, namespaceOf(s)) && selectorMatches(monitor.spec?.selector, s.metadata?.labels));
+    if (services.length === 0) {
+      return [violation('wiring/service-monitor', monitor, 'selector matches no Service in the watched namespaces',
+        'make spec.selector match the labels of the Service to scrape (and namespaceSelector its namespace)')];
+    }
+    const wanted = portNames(monitor.spec?.endpoints);
+    const ok = services.some((s) => wanted.every((name) => (s.spec?.ports ?? []).some((p: any) => p?.name === name)));
+    return ok ? [] : [violation('wiring/service-monitor', monitor,
+      `no selected Service (${services.map((s) => `${namespaceOf(s)}/${s.metadata?.name}`).join(', ')}) names every endpoint port (${wanted.join(', ')})`,
+      'set endpoints[].port to the name of a Service port of the selected Service')];
+  });
+}
+
+/** `wiring/pod-monitor`: selects a pod template that declares every podMetricsEndpoints port name. */
+export function podMonitorTargets(index: ManifestIndex, templates: PodTemplate[]): Violation[] {
+  return index.ofKind('PodMonitor').flatMap((monitor) => {
+    const pods = templates.filter((t) => watchesNamespace(monitor, t.namespace) && selectorMatches(monitor.spec?.selector, t.labels));
+    if (pods.length === 0) {
+      return [violation('wiring/pod-monitor', monitor, 'selector matches no pod template in the watched namespaces',
+        'make spec.selector match the pod template labels (and namespaceSelector its namespace)')];
+    }
+    const wanted = portNames(monitor.spec?.podMetricsEndpoints);
+    const ok = pods.some((t) => wanted.every((name) => containerPortsOf(t).some((p) => p.name === name)));
+    return ok ? [] : [violation('wiring/pod-monitor', monitor,
+      `no selected pod (${pods.map((t) => t.resource).join(', ')}) names every container port (${wanted.join(', ')})`,
+      'set podMetricsEndpoints[].port to the name of a container port of the selected pods')];
+  });
+}

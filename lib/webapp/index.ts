@@ -1,0 +1,2 @@
+export * from './web-app';
+export * from './demo';

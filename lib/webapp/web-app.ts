@@ -1,0 +1,405 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { makeClusterScoped } from '../core/escape-hatches';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { MetricsEndpoint } from '../core/metrics';
+import { namespaceOf } from '../core/namespace';
+import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import { httpProbe } from '../core/probes';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, NOBODY } from '../core/security';
+import { check, checkDnsLabel, checkInteger, checkPinnedImage, checkPort } from '../core/validation';
+import { ApiAccess, checkApiRules } from '../core/api-access';
+import { budgetToIntOrString, changeCauseAnnotations, checkIntOrPercent, IntOrPercent, isZeroBudget } from '../core/rollout';
+
+/** How the Service is exposed. */
+export type WebAppServiceType = 'ClusterIP' | 'NodePort';
+
+/** Rolling-update behaviour of the Deployment. */
+export interface WebAppRollout {
+  /** Extra pods above `replicas` during a rollout (integer or percentage). @default 1 (origin) */
+  readonly maxSurge?: IntOrPercent;
+  /** Pods below `replicas` during a rollout (integer or percentage). Not 0 together with maxSurge 0. @default 1 (origin) */
+  readonly maxUnavailable?: IntOrPercent;
+  /** Seconds a new pod must stay Ready before it counts as available. @default 10 (origin) */
+  readonly minReadySeconds?: number;
+  /** Seconds without progress before the rollout is reported failed (`ProgressDeadlineExceeded`). @default 600 */
+  readonly progressDeadlineSeconds?: number;
+}
+
+/** A HorizontalPodAutoscaler (autoscaling/v2) on CPU utilisation. */
+export interface WebAppAutoscaling {
+  /** Lower bound, >= 1. */
+  readonly minReplicas: number;
+  /** Upper bound, >= minReplicas. */
+  readonly maxReplicas: number;
+  /** Average CPU use as a percentage of the CPU request, 1–100. @default 70 */
+  readonly targetCpuUtilization?: number;
+}
+
+/** Props of {@link WebApp}. */
+export interface WebAppProps {
+  /** Name of the Deployment, Service, ServiceAccount and HPA (DNS label, at most 52 characters). */
+  readonly name: string;
+  /** Pinned image (tag or digest, never latest). */
+  readonly image: string;
+  /** Container port serving HTTP (named `http`). @default 8080 */
+  readonly port?: number;
+  /** Service port in front of `http`. @default - the container port */
+  readonly servicePort?: number;
+  /** Container entrypoint. @default - the image's ENTRYPOINT */
+  readonly command?: string[];
+  /** Container arguments. @default - the image's CMD */
+  readonly args?: string[];
+  /** Plain environment variables (no secrets: mount those from Secrets). @default - none */
+  readonly env?: Record<string, string>;
+  /** Desired pods; leave unset with `autoscaling` (the HPA owns the count). @default 2 */
+  readonly replicas?: number;
+  /** Rolling-update settings. @default maxSurge 1, maxUnavailable 1, minReadySeconds 10 (origin) */
+  readonly rollout?: WebAppRollout;
+  /** Old ReplicaSets kept for `kubectl rollout undo`. @default 10 */
+  readonly revisionHistoryLimit?: number;
+  /** Why this revision exists; written as `kubernetes.io/change-cause` and shown by `kubectl rollout history`. @default - none */
+  readonly changeCause?: string;
+  /** `app.kubernetes.io/version` label (never in a selector). @default - the image tag */
+  readonly version?: string;
+  /** HTTP path of the readiness probe. @default '/' */
+  readonly readinessPath?: string;
+  /** HTTP path of the liveness probe. @default - readinessPath */
+  readonly livenessPath?: string;
+  /** CPU and memory. @default requests 100m / 128Mi, limits 500m / 256Mi */
+  readonly resources?: ComputeResources;
+  /** uid (and gid) the container runs as; must not be 0. @default 65534 */
+  readonly runAsUser?: number;
+  /** Writable directories (emptyDir, 64Mi each) under the read-only root filesystem. @default ['/tmp'] */
+  readonly writablePaths?: string[];
+  /** Keep replicas on separate nodes. @default 'preferred' */
+  readonly antiAffinity?: AntiAffinityMode;
+  /** Also spread replicas across zones (best effort). @default false */
+  readonly zoneSpread?: boolean;
+  /** Service type. NodePort opens the port on every node for traffic from outside. @default 'ClusterIP' */
+  readonly serviceType?: WebAppServiceType;
+  /** Fixed node port (30000–32767), only with `serviceType: 'NodePort'`. @default - allocated by Kubernetes */
+  readonly nodePort?: number;
+  /**
+   * Kubernetes API access. When set, the dedicated ServiceAccount gets a Role (namespaced `rules`)
+   * and/or ClusterRole (`clusterRules`) and its token is mounted; otherwise no token is mounted.
+   * The namespace `default` ServiceAccount is never used. @default - no API access, no token
+   */
+  readonly apiAccess?: ApiAccess;
+  /** HorizontalPodAutoscaler on CPU; replaces `replicas`. @default - none */
+  readonly autoscaling?: WebAppAutoscaling;
+  /** Container port (named `metrics`) serving Prometheus metrics; must differ from `port`. @default - none */
+  readonly metricsPort?: number;
+  /** HTTP path of the metrics. @default '/metrics' */
+  readonly metricsPath?: string;
+  /**
+   * Who may reach the app port. Unset: any pod in the cluster for ClusterIP; any source for NodePort
+   * (external clients arrive through the node and may be SNATed to node addresses, which no pod
+   * selector matches). Set (even `[]`): only these peers and those added with {@link WebApp.allowClient}.
+   * @default - see above
+   */
+  readonly allowFrom?: NetworkPeer[];
+  /** Namespace whose pods (Prometheus) may scrape the metrics port. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** Seconds a pod gets to finish requests on shutdown. @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+  /** `app.kubernetes.io/part-of` label. @default - not set */
+  readonly partOf?: string;
+}
+
+const DEFAULT_RESOURCES: ComputeResources = {
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '500m', memory: '256Mi' },
+};
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const HTTP_PATH = /^\/[\x21-\x7e]*$/;
+const WRITABLE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+
+/**
+ * A stateless HTTP service with safe rolling updates (SPEC §7): Deployment + Service `<name>`, a
+ * dedicated ServiceAccount (token only with `apiAccess`, plus a least-privilege Role/ClusterRole),
+ * an optional HorizontalPodAutoscaler, a PodDisruptionBudget `<name>-pdb` whenever more than one
+ * pod is wanted, and a NetworkPolicy for the app and metrics ports.
+ *
+ * The generated `KubeDeployment` is used instead of cdk8s-plus-27's Deployment, which forces
+ * `automountServiceAccountToken: false` (an API-calling app needs its token) and cannot express
+ * `revisionHistoryLimit` or topology spread. Selectors use only the stable name/instance/component
+ * labels: changing image, version, replicas or resources never touches a selector or a name.
+ *
+ * With `serviceType: 'NodePort'` and a metrics port, metrics get their own ClusterIP Service
+ * `<name>-metrics`, so no node port is opened for them.
+ */
+export class WebApp extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  public readonly port: number;
+  /** Labels that select the pods; stable across upgrades (no version). */
+  public readonly selectorLabels: Record<string, string>;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  /** ClusterIP Service for metrics (NodePort apps with a metrics port only). */
+  public readonly metricsService?: k8s.KubeService;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly role?: k8s.KubeRole;
+  public readonly clusterRole?: k8s.KubeClusterRole;
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly podDisruptionBudget?: PodDisruptionBudget;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** Metrics on the Service port `metrics` (only with `metricsPort`). */
+  public readonly metricsEndpoint?: MetricsEndpoint;
+  /** `<name>.<namespace>.svc:<servicePort>`: what in-cluster clients call. */
+  public readonly url: string;
+
+  private readonly clients: NetworkPeer[] = [];
+
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'name', props.name, 52);
+    this.namespace = namespaceOf(this);
+    this.image = checkPinnedImage(this, 'image', props.image);
+    this.port = checkPort(this, 'port', props.port ?? 8080);
+    const servicePort = checkPort(this, 'servicePort', props.servicePort ?? this.port);
+    const serviceType = props.serviceType ?? 'ClusterIP';
+    check(serviceType === 'ClusterIP' || serviceType === 'NodePort', this, 'serviceType', serviceType, 'must be "ClusterIP" or "NodePort"');
+    if (props.nodePort !== undefined) {
+      check(serviceType === 'NodePort', this, 'nodePort', props.nodePort, 'needs serviceType "NodePort"');
+      checkInteger(this, 'nodePort', props.nodePort, 30000, 32767);
+    }
+    const metricsPort = props.metricsPort === undefined ? undefined : checkPort(this, 'metricsPort', props.metricsPort);
+    check(metricsPort === undefined || metricsPort !== this.port, this, 'metricsPort', metricsPort, `must differ from port (${this.port}): metrics get their own named port`);
+    const metricsPath = checkHttpPath(this, 'metricsPath', props.metricsPath ?? '/metrics');
+    const readinessPath = checkHttpPath(this, 'readinessPath', props.readinessPath ?? '/');
+    const livenessPath = checkHttpPath(this, 'livenessPath', props.livenessPath ?? readinessPath);
+
+    const replicas = this.checkReplicas(props);
+    const rollout = this.checkRollout(props.rollout ?? {});
+    const revisionHistoryLimit = checkInteger(this, 'revisionHistoryLimit', props.revisionHistoryLimit ?? 10, 0);
+    const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
+    const runAsUser = checkInteger(this, 'runAsUser', props.runAsUser ?? NOBODY, 1, 2147483647);
+    const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 1);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const writable = this.checkWritablePaths(props.writablePaths ?? ['/tmp']);
+    const env = Object.keys(props.env ?? {}).sort().map((key) => {
+      check(ENV_NAME.test(key), this, 'env', key, 'must be a valid environment variable name');
+      return { name: key, value: props.env![key] };
+    });
+    const apiRules = props.apiAccess ? checkApiRules(this, 'apiAccess.rules', props.apiAccess.rules ?? []) : [];
+    const apiClusterRules = props.apiAccess ? checkApiRules(this, 'apiAccess.clusterRules', props.apiAccess.clusterRules ?? []) : [];
+    check(!props.apiAccess || apiRules.length + apiClusterRules.length > 0, this, 'apiAccess', '{}',
+      'must hold at least one rule or clusterRule; leave apiAccess unset for an app that does not call the Kubernetes API');
+    const callsApi = props.apiAccess !== undefined;
+    (props.allowFrom ?? []).forEach((peer, i) => {
+      if (peer.namespace !== undefined) checkDnsLabel(this, `allowFrom[${i}].namespace`, peer.namespace);
+    });
+
+    this.selectorLabels = selectorLabels({ name: this.name, instance: this.name, component: 'web' });
+    const version = props.version ?? imageVersion(this.image);
+    const labels = standardLabels({ name: this.name, instance: this.name, component: 'web', partOf: props.partOf, version });
+    this.url = `${this.name}.${this.namespace}.svc:${servicePort}`;
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: callsApi,
+    });
+    if (apiRules.length > 0) this.role = this.createRole(labels, apiRules);
+    if (apiClusterRules.length > 0) this.clusterRole = this.createClusterRole(labels, apiClusterRules);
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels, annotations: changeCauseAnnotations(this, props.changeCause) },
+      spec: {
+        // With an HPA the count is left out, so re-applying the manifest never resets the scale.
+        replicas: props.autoscaling ? undefined : replicas,
+        revisionHistoryLimit,
+        minReadySeconds: rollout.minReadySeconds,
+        progressDeadlineSeconds: rollout.progressDeadlineSeconds,
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: budgetToIntOrString(rollout.maxSurge), maxUnavailable: budgetToIntOrString(rollout.maxUnavailable) },
+        },
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: callsApi,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: grace,
+            securityContext: restrictedPodSecurityContext({ runAsUser, runAsGroup: runAsUser }),
+            affinity: podAntiAffinity(this.selectorLabels, props.antiAffinity ?? 'preferred'),
+            topologySpreadConstraints: props.zoneSpread ? zoneSpread(this.selectorLabels) : undefined,
+            containers: [{
+              name: this.name,
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: props.command ? [...props.command] : undefined,
+              args: props.args ? [...props.args] : undefined,
+              env: env.length > 0 ? env : undefined,
+              ports: [
+                { name: 'http', containerPort: this.port, protocol: 'TCP' },
+                ...(metricsPort !== undefined ? [{ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }] : []),
+              ],
+              resources: toResourceRequirements(resources),
+              securityContext: restrictedContainerSecurityContext(),
+              readinessProbe: httpProbe(readinessPath, 'http', { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+              livenessProbe: httpProbe(livenessPath, 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+              volumeMounts: writable.map((w) => ({ name: w.volume, mountPath: w.path })),
+            }],
+            volumes: writable.map((w) => ({ name: w.volume, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } })),
+          },
+        },
+      },
+    });
+
+    const metricsServicePort: k8s.ServicePort | undefined = metricsPort === undefined ? undefined
+      : { name: 'metrics', port: metricsPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' };
+    const separateMetrics = serviceType === 'NodePort' && metricsServicePort !== undefined;
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: {
+        type: serviceType,
+        selector: this.selectorLabels,
+        ports: [
+          { name: 'http', port: servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', nodePort: props.nodePort },
+          ...(metricsServicePort && !separateMetrics ? [metricsServicePort] : []),
+        ],
+      },
+    });
+    if (separateMetrics) {
+      this.metricsService = new k8s.KubeService(this, 'MetricsService', {
+        metadata: { name: `${this.name}-metrics`, labels },
+        spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [metricsServicePort!] },
+      });
+    }
+
+    if (props.autoscaling) this.autoscaler = this.createAutoscaler(labels, props.autoscaling);
+    const minPods = props.autoscaling ? props.autoscaling.minReplicas : replicas;
+    if (minPods > 1) {
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', {
+        name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1,
+      });
+    }
+
+    this.networkPolicy = this.createNetworkPolicy(labels, props, serviceType, metricsPort, monitoringNamespace);
+    if (metricsPort !== undefined) {
+      this.metricsEndpoint = { component: this.name, namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics', path: metricsPath };
+    }
+  }
+
+  /**
+   * Lets `peer` reach the app port. Only matters when `allowFrom` was given: by default every pod in
+   * the cluster (ClusterIP) or every source (NodePort) may already connect.
+   */
+  public allowClient(peer: NetworkPeer): void {
+    this.clients.push(peer);
+  }
+
+  private checkReplicas(props: WebAppProps): number {
+    if (props.autoscaling) {
+      check(props.replicas === undefined, this, 'replicas', props.replicas, 'must be unset with autoscaling: the HorizontalPodAutoscaler owns the count (use autoscaling.minReplicas)');
+      const min = checkInteger(this, 'autoscaling.minReplicas', props.autoscaling.minReplicas, 1);
+      checkInteger(this, 'autoscaling.maxReplicas', props.autoscaling.maxReplicas, 1);
+      check(props.autoscaling.maxReplicas >= min, this, 'autoscaling.minReplicas', min, `must not exceed autoscaling.maxReplicas (${props.autoscaling.maxReplicas})`);
+      checkInteger(this, 'autoscaling.targetCpuUtilization', props.autoscaling.targetCpuUtilization ?? 70, 1, 100);
+      return min;
+    }
+    return checkInteger(this, 'replicas', props.replicas ?? 2, 1);
+  }
+
+  private checkRollout(r: WebAppRollout): Required<WebAppRollout> {
+    const maxSurge = checkIntOrPercent(this, 'rollout.maxSurge', r.maxSurge ?? 1, 0);
+    const maxUnavailable = checkIntOrPercent(this, 'rollout.maxUnavailable', r.maxUnavailable ?? 1, 0);
+    check(!(isZeroBudget(maxSurge) && isZeroBudget(maxUnavailable)), this, 'rollout.maxUnavailable', maxUnavailable,
+      'must not be 0 when rollout.maxSurge is 0 too: the rollout could neither add nor remove a pod (Kubernetes rejects it)');
+    const minReadySeconds = checkInteger(this, 'rollout.minReadySeconds', r.minReadySeconds ?? 10, 0);
+    const progressDeadlineSeconds = checkInteger(this, 'rollout.progressDeadlineSeconds', r.progressDeadlineSeconds ?? 600, 1);
+    check(progressDeadlineSeconds > minReadySeconds, this, 'rollout.progressDeadlineSeconds', progressDeadlineSeconds,
+      `must exceed rollout.minReadySeconds (${minReadySeconds})`);
+    return { maxSurge, maxUnavailable, minReadySeconds, progressDeadlineSeconds };
+  }
+
+  private checkWritablePaths(paths: string[]): { path: string; volume: string }[] {
+    const seen = new Set<string>();
+    return paths.map((path) => {
+      check(typeof path === 'string' && WRITABLE_PATH.test(path) && !path.split('/').includes('..') && path !== '/', this, 'writablePaths', path,
+        'must be an absolute directory path such as "/tmp" or "/var/cache/app"');
+      const volume = path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '').slice(0, 63) || 'writable';
+      check(!seen.has(volume), this, 'writablePaths', path, 'must be unique');
+      seen.add(volume);
+      return { path, volume };
+    });
+  }
+
+  private createRole(labels: Record<string, string>, rules: k8s.PolicyRule[]): k8s.KubeRole {
+    const role = new k8s.KubeRole(this, 'Role', { metadata: { name: this.name, labels }, rules });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: { name: this.name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+    });
+    return role;
+  }
+
+  /** Cluster-scoped names must be unique across namespaces: `<namespace>-<name>`. */
+  private createClusterRole(labels: Record<string, string>, rules: k8s.PolicyRule[]): k8s.KubeClusterRole {
+    const name = `${this.namespace}-${this.name}`;
+    const clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name, labels }, rules });
+    const binding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+    });
+    makeClusterScoped(clusterRole);
+    makeClusterScoped(binding);
+    return clusterRole;
+  }
+
+  private createAutoscaler(labels: Record<string, string>, a: WebAppAutoscaling): k8s.KubeHorizontalPodAutoscalerV2 {
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata: { name: this.name, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: [{
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilization ?? 70 } },
+        }],
+      },
+    });
+  }
+
+  /** Ingress only: the app port from the configured peers, the metrics port from monitoring. Egress is not restricted. */
+  private createNetworkPolicy(labels: Record<string, string>, props: WebAppProps, serviceType: WebAppServiceType,
+    metricsPort: number | undefined, monitoringNamespace: string): k8s.KubeNetworkPolicy {
+    const appPort = [tcpPort(this.port)];
+    const appRules = (): k8s.NetworkPolicyIngressRule[] => {
+      if (props.allowFrom === undefined) {
+        // NodePort: any source (no `from`); ClusterIP: any pod in any namespace.
+        return [serviceType === 'NodePort' ? { ports: appPort } : { from: [{ namespaceSelector: {} }], ports: appPort }];
+      }
+      const peers = [...props.allowFrom, ...this.clients];
+      return peers.length === 0 ? [] : [{ from: peers.map(toPolicyPeer), ports: appPort }];
+    };
+    const metricsRules: k8s.NetworkPolicyIngressRule[] = metricsPort === undefined ? []
+      : [{ from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(metricsPort)] }];
+    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({ produce: () => [...appRules(), ...metricsRules] }) as unknown as k8s.NetworkPolicyIngressRule[],
+      },
+    });
+  }
+}
+
+function checkHttpPath(scope: Construct, prop: string, value: string): string {
+  check(typeof value === 'string' && HTTP_PATH.test(value), scope, prop, value, 'must be an absolute HTTP path such as "/healthz"');
+  return value;
+}
