@@ -20,3 +20,7 @@ export * from './core/rollout';
 export * from './core/api-access';
 export * from './node-exporter';
 export * from './webapp';
+export * from './kafka';
+export * from './logging';
+export * from './monitoring';
+export * from './core/external-secrets';

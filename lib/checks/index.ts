@@ -11,6 +11,8 @@ export * from './pod-security';
 export * from './policy';
 export * from './wiring';
 export * from './network-flows';
+export { monitorFlows } from './monitors';
+export type { Scraper, ScrapeFlow } from './monitors';
 export { allowedApiVersions, isAllowedApiVersion, MONITORING_API_VERSION, MONITORING_KINDS } from './api-versions';
 export { makeStrict } from './strict-schema';
 export { ManifestIndex, resourceId } from './objects';

@@ -1,6 +1,6 @@
 import { ManifestIndex, namespaceOf, violation } from './objects';
-import { PodTemplate } from './pod-templates';
-import { containerPortsOf } from './ports';
+import { PodTemplate, podTemplatesOf } from './pod-templates';
+import { containerPortsOf, resolveNamedPort } from './ports';
 import { selectorMatches } from './selectors';
 import { Manifest, Violation } from './types';
 
@@ -52,4 +52,57 @@ export function podMonitorTargets(index: ManifestIndex, templates: PodTemplate[]
       `no selected pod (${pods.map((t) => t.resource).join(', ')}) names every container port (${wanted.join(', ')})`,
       'set podMetricsEndpoints[].port to the name of a container port of the selected pods')];
   });
+}
+
+/** Who scrapes: the Prometheus pods. */
+export interface Scraper {
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+}
+
+/** A connection Prometheus needs to scrape one monitor target (see {@link monitorFlows}). */
+export interface ScrapeFlow {
+  readonly name: string;
+  readonly from: Scraper;
+  readonly to: { readonly namespace: string; readonly labels: Record<string, string> };
+  readonly port: number;
+}
+
+/**
+ * One flow per scraped pod template and port of every ServiceMonitor and PodMonitor: the named
+ * metrics port resolved to its number on the selected pods (through the Service's targetPort for
+ * a ServiceMonitor). Checking these flows proves monitoring can reach every metrics port that is
+ * declared, without a hand-written list that could drift.
+ */
+export function monitorFlows(manifests: Manifest[], scraper: Scraper): ScrapeFlow[] {
+  const index = new ManifestIndex(manifests);
+  const templates = podTemplatesOf(manifests);
+  const flows: ScrapeFlow[] = [];
+  const add = (monitor: Manifest, t: PodTemplate, port: number) => flows.push({
+    name: `monitoring -> ${t.resource} port ${port} (${monitor.kind} ${namespaceOf(monitor)}/${monitor.metadata.name})`,
+    from: scraper,
+    to: { namespace: t.namespace, labels: t.labels },
+    port,
+  });
+  for (const monitor of index.ofKind('ServiceMonitor')) {
+    const services = index.ofKind('Service').filter((s) => watchesNamespace(monitor, namespaceOf(s)) && selectorMatches(monitor.spec?.selector, s.metadata?.labels));
+    for (const service of services) {
+      const pods = templates.filter((t) => t.namespace === namespaceOf(service) && service.spec?.selector && selectorMatches({ matchLabels: service.spec.selector }, t.labels));
+      for (const name of portNames(monitor.spec?.endpoints)) {
+        const servicePort = (service.spec?.ports ?? []).find((p: any) => p?.name === name);
+        if (!servicePort) continue;
+        const target = servicePort.targetPort ?? servicePort.port;
+        for (const t of pods) {
+          for (const port of typeof target === 'number' ? [target] : resolveNamedPort(t, target)) add(monitor, t, port);
+        }
+      }
+    }
+  }
+  for (const monitor of index.ofKind('PodMonitor')) {
+    const pods = templates.filter((t) => watchesNamespace(monitor, t.namespace) && selectorMatches(monitor.spec?.selector, t.labels));
+    for (const name of portNames(monitor.spec?.podMetricsEndpoints)) {
+      for (const t of pods) for (const port of resolveNamedPort(t, name)) add(monitor, t, port);
+    }
+  }
+  return flows;
 }

@@ -8,11 +8,9 @@ import { Violation } from './types';
  * checked against the manifests. Part of {@link checkWiring}.
  */
 
-/**
- * Pod-template annotation listing Secrets (comma-separated) that are created outside the app
- * (e.g. by an operator or a secret store) and so are not among the manifests.
- */
-export const EXTERNAL_SECRETS_ANNOTATION = 'platform.cdk8s.io/external-secrets';
+import { EXTERNAL_SECRETS_ANNOTATION } from '../core/external-secrets';
+
+export { EXTERNAL_SECRETS_ANNOTATION };
 
 /** A ConfigMap or Secret a pod needs. */
 interface ConfigRef {

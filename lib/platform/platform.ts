@@ -1,6 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import type { Flow, PodRef } from '../checks/network-flows';
 import { ComputeResources } from '../core/resources';
+import { KafkaCluster } from '../kafka/kafka-cluster';
+import { EfkStack } from '../logging/efk-stack';
+import { MonitoringChart } from '../monitoring/monitoring-chart';
 import { NodeExporter } from '../node-exporter/node-exporter';
 import { demoWebAppProps } from '../webapp/demo';
 import { WebApp } from '../webapp/web-app';
@@ -8,86 +11,155 @@ import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import { NamespacesChart, NamespaceSpec } from './namespaces';
 import { PlatformProfile, PROFILES } from './profile';
 
-/** Namespaces of the platform and the Pod Security level each needs. */
-export const PLATFORM_NAMESPACES = {
-  streaming: { name: 'streaming', podSecurity: 'restricted' },
-  metrics: {
-    name: 'metrics',
-    podSecurity: 'privileged',
-    reason: 'node-exporter reads the node itself: host network and PID namespaces and read-only host filesystems',
-  },
-  apps: { name: 'apps', podSecurity: 'restricted' },
-  monitoring: { name: 'monitoring', podSecurity: 'restricted' },
-} satisfies Record<string, NamespaceSpec>;
-
 /** Options of {@link buildPlatform}. */
 export interface PlatformOptions {
   /** @default PROFILES.production */
   readonly profile?: PlatformProfile;
   /** Cluster DNS domain. @default 'cluster.local' */
   readonly clusterDomain?: string;
+  /**
+   * Emit the monitoring chart (ServiceMonitors, PodMonitors, PrometheusRule), which needs the
+   * Prometheus Operator's CRDs. @default true
+   */
+  readonly monitoring?: boolean;
+  /**
+   * Prefix of every chart id and namespace (`<tenant>-streaming`, ...), so several copies of the
+   * platform can live in one app and one cluster. @default - no prefix
+   */
+  readonly tenant?: string;
 }
 
-/** The charts of the platform, in apply order. */
+/** The charts and constructs of the platform, charts in apply order. */
 export interface PlatformCharts {
   readonly namespaces: NamespacesChart;
   readonly streaming: Chart;
   readonly zookeeper: ZookeeperEnsemble;
+  readonly kafka: KafkaCluster;
+  readonly logging: Chart;
+  readonly loggingAgents: Chart;
+  readonly efk: EfkStack;
   readonly metrics: Chart;
   readonly nodeExporter: NodeExporter;
   readonly apps: Chart;
   readonly webApp: WebApp;
-  /** The connections the platform's NetworkPolicies must allow; the tests prove each one. */
+  /** The Prometheus Operator custom resources, applied last; absent when `monitoring` is false. */
+  readonly monitoring?: MonitoringChart;
+  /** Every chart, in apply order. */
+  readonly charts: Chart[];
+  /**
+   * The connections the platform's NetworkPolicies must allow; the tests prove each one. Scrapes
+   * are derived from the monitors themselves (`monitorFlows(manifests, prometheus)`).
+   */
   readonly flows: Flow[];
+  /** The Prometheus pods, for `monitorFlows`. */
+  readonly prometheus: PodRef;
 }
 
-/** Prometheus as the Prometheus Operator labels it, in the monitoring namespace. */
-export const PROMETHEUS_POD: PodRef = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+/** Labels the Prometheus Operator puts on Prometheus pods; they run in the monitoring namespace. */
+export const PROMETHEUS_POD_LABELS = { 'app.kubernetes.io/name': 'prometheus' };
 
 const DEV_ZOOKEEPER_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+const DEV_KAFKA_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '768Mi' }, limits: { cpu: '1', memory: '768Mi' } };
 
 /**
- * Composes the whole platform into `app`: one chart per concern with lowercase ids, each depending
- * on the previous one, so cdk8s prefixes the files (`0000-namespaces.k8s.yaml`, ...) and
- * `kubectl apply -f dist/` creates the namespaces before anything that lives in them.
+ * Composes the whole platform into `app` (SPEC §9): one chart per concern with lowercase ids, each
+ * depending on the one before, so cdk8s numbers the files (`0000-namespaces.k8s.yaml`, ...) and
+ * `kubectl apply -f dist/` creates the namespaces first and the monitoring custom resources last.
+ *
+ * Pod Security: `restricted` everywhere except the two node-agent namespaces (`metrics` for
+ * node-exporter, `logging-agents` for Fluentd), which are `privileged` with the reason recorded.
  */
 export function buildPlatform(app: App, options: PlatformOptions = {}): PlatformCharts {
   const profile = options.profile ?? PROFILES.production;
-  const namespaces = new NamespacesChart(app, 'namespaces', { namespaces: Object.values(PLATFORM_NAMESPACES) });
+  const prefix = options.tenant ? `${options.tenant}-` : '';
+  const ns = (name: string) => `${prefix}${name}`;
+  const monitoringNamespace = ns('monitoring');
+  const charts: Chart[] = [];
+  const chart = (id: string, namespace?: string): Chart => {
+    const c = new Chart(app, `${prefix}${id}`, { namespace });
+    if (charts.length) c.addDependency(charts[charts.length - 1]);
+    charts.push(c);
+    return c;
+  };
 
-  const streaming = new Chart(app, 'streaming', { namespace: PLATFORM_NAMESPACES.streaming.name });
-  streaming.addDependency(namespaces);
+  const namespaces = new NamespacesChart(app, `${prefix}namespaces`, { namespaces: [] });
+  charts.push(namespaces);
+  const restricted = (name: string): NamespaceSpec => ({ name, podSecurity: 'restricted' });
+  namespaces.addNamespace(restricted(ns('streaming')));
+
+  const streaming = chart('streaming', ns('streaming'));
   const zookeeper = new ZookeeperEnsemble(streaming, 'zookeeper', {
     name: 'zk',
     replicas: profile.quorumReplicas,
     antiAffinity: profile.antiAffinity,
     clusterDomain: options.clusterDomain,
     partOf: 'streaming',
-    monitoringNamespace: PLATFORM_NAMESPACES.monitoring.name,
+    monitoringNamespace,
     ...(profile.smallResources ? { resources: DEV_ZOOKEEPER_RESOURCES, storage: { size: '1Gi' } } : {}),
   });
+  const kafka = new KafkaCluster(streaming, 'kafka', {
+    name: 'kafka',
+    mode: { type: 'zookeeper', ensemble: zookeeper, chroot: '/kafka' },
+    replicas: profile.quorumReplicas,
+    antiAffinity: profile.antiAffinity,
+    clusterDomain: options.clusterDomain,
+    partOf: 'streaming',
+    monitoringNamespace,
+    ...(profile.smallResources ? { resources: DEV_KAFKA_RESOURCES, storage: { size: '1Gi' } } : {}),
+  });
 
-  const metrics = new Chart(app, 'metrics', { namespace: PLATFORM_NAMESPACES.metrics.name });
-  metrics.addDependency(streaming);
+  const logging = chart('logging', ns('logging'));
+  const loggingAgents = chart('logging-agents', ns('logging-agents'));
+  const efk = new EfkStack(logging, 'efk', {
+    agentScope: loggingAgents,
+    profile: profile.name,
+    clusterDomain: options.clusterDomain,
+    monitoringNamespace,
+  });
+  for (const spec of efk.namespaceSpecs) namespaces.addNamespace(spec);
+
+  namespaces.addNamespace({
+    name: ns('metrics'),
+    podSecurity: 'privileged',
+    reason: 'node-exporter reads the node itself: host network and PID namespaces and read-only host filesystems',
+  });
+  const metrics = chart('metrics', ns('metrics'));
   const nodeExporter = new NodeExporter(metrics, 'node-exporter', { partOf: 'metrics' });
 
-  const apps = new Chart(app, 'apps', { namespace: PLATFORM_NAMESPACES.apps.name });
-  apps.addDependency(metrics);
-  const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({
-    replicas: profile.statelessReplicas,
-    monitoringNamespace: PLATFORM_NAMESPACES.monitoring.name,
-  }));
+  namespaces.addNamespace(restricted(ns('apps')));
+  const apps = chart('apps', ns('apps'));
+  const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({ replicas: profile.statelessReplicas, monitoringNamespace }));
 
+  namespaces.addNamespace(restricted(monitoringNamespace));
+  const endpoints = [zookeeper.metricsEndpoint, kafka.metricsEndpoint!, efk.elasticsearch.metricsEndpoint, efk.fluentd.metricsEndpoint,
+    nodeExporter.metricsEndpoint, webApp.metricsEndpoint!];
+  let monitoring: MonitoringChart | undefined;
+  if (options.monitoring !== false) {
+    monitoring = new MonitoringChart(app, `${prefix}monitoring`, {
+      namespace: monitoringNamespace,
+      endpoints,
+      applyLast: false,
+      alertProfiles: { [webApp.metricsEndpoint!.component]: 'webapp' },
+      workloads: {
+        zookeeper: zookeeper.name,
+        kafka: kafka.name,
+        'node-exporter': nodeExporter.name,
+        [webApp.metricsEndpoint!.component]: webApp.name,
+      },
+    });
+    monitoring.addDependency(charts[charts.length - 1]);
+    charts.push(monitoring);
+  }
+
+  const prometheus: PodRef = { namespace: monitoringNamespace, labels: PROMETHEUS_POD_LABELS };
+  const pods = (w: { namespace: string; selectorLabels: Record<string, string> }): PodRef => ({ namespace: w.namespace, labels: w.selectorLabels });
   const flows: Flow[] = [
     { name: 'zookeeper peers (quorum)', from: pods(zookeeper), to: pods(zookeeper), port: 2888 },
     { name: 'zookeeper peers (leader election)', from: pods(zookeeper), to: pods(zookeeper), port: 3888 },
-    { name: 'monitoring -> zookeeper metrics', from: PROMETHEUS_POD, to: pods(zookeeper), port: 7000 },
-    { name: 'monitoring -> podinfo metrics', from: PROMETHEUS_POD, to: pods(webApp), port: 9797 },
+    { name: 'kafka -> zookeeper client port', from: pods(kafka), to: pods(zookeeper), port: 2181 },
+    { name: 'kafka broker -> kafka broker', from: pods(kafka), to: pods(kafka), port: kafka.brokerPort },
+    ...efk.flows,
   ];
 
-  return { namespaces, streaming, zookeeper, metrics, nodeExporter, apps, webApp, flows };
-}
-
-function pods(workload: { namespace: string; selectorLabels: Record<string, string> }): PodRef {
-  return { namespace: workload.namespace, labels: workload.selectorLabels };
+  return { namespaces, streaming, zookeeper, kafka, logging, loggingAgents, efk, metrics, nodeExporter, apps, webApp, monitoring, charts, flows, prometheus };
 }

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildPlatform, PlatformOptions, PROFILES, resolveProfile } from '../../lib';
-import { formatViolations, manifestsOf, runAllChecks } from '../../lib/checks';
+import { formatViolations, manifestsOf, monitorFlows, runAllChecks } from '../../lib/checks';
 
 type Obj = Record<string, any>;
 
@@ -34,8 +34,11 @@ describe.each(['production', 'dev'] as const)('platform (%s profile)', (profileN
 
   test('every object passes every check and the declared flows are allowed', () => {
     const app = new App({ recordConstructMetadata: false });
-    const { flows } = buildPlatform(app, options);
-    expect(formatViolations(runAllChecks(manifestsOf(app), { flows }))).toBe('');
+    const { flows, prometheus } = buildPlatform(app, options);
+    const manifests = manifestsOf(app);
+    const scrapes = monitorFlows(manifests, prometheus);
+    expect(scrapes.length).toBeGreaterThanOrEqual(6);
+    expect(formatViolations(runAllChecks(manifests, { flows: [...flows, ...scrapes] }))).toBe('');
   });
 
   test('dist/ holds only numbered manifests, namespaces first', () => {

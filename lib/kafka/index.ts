@@ -1,0 +1,3 @@
+export * from './kafka-config';
+export * from './kafka-rollout';
+export * from './kafka-cluster';

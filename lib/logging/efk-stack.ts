@@ -1,0 +1,162 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { NamespaceSpec, PodSecurityLevel } from '../platform/namespaces';
+import { check } from '../core/validation';
+import { checkElasticVersion, checkProfile, ELASTIC_STACK_VERSION, LoggingProfile, RequiredFlow } from './common';
+import { Elasticsearch, ElasticsearchProps, ElasticsearchStorage, ELASTICSEARCH_PORTS } from './elasticsearch';
+import { Fluentd, FluentdProps } from './fluentd';
+import { FLUENTD_PORTS } from './fluentd-config';
+import { Kibana, KibanaProps } from './kibana';
+
+/** Security of the whole stack; every name is an existing Secret (never a value in a manifest). */
+export interface EfkSecurity {
+  /** TLS and authentication on Elasticsearch, Kibana and Fluentd. @default false */
+  readonly enabled: boolean;
+  /** Logging namespace: key `password`, the `elastic` user's bootstrap password. */
+  readonly elasticPasswordSecret?: string;
+  /** Logging namespace: `kubernetes.io/tls` Secret (`tls.crt`, `tls.key`, `ca.crt`) of Elasticsearch. */
+  readonly tlsSecret?: string;
+  /** Logging namespace: `username`/`password` of a user with the `monitor` privilege, for the exporter. @default - the elastic user */
+  readonly exporterCredentialsSecret?: string;
+  /** Logging namespace: `username`/`password` of the `kibana_system` user. */
+  readonly kibanaCredentialsSecret?: string;
+  /** Agents namespace: `username`/`password` of a user that may write the log indices. */
+  readonly fluentdCredentialsSecret?: string;
+  /** Agents namespace: key `ca.crt`, the CA of the Elasticsearch certificate. */
+  readonly fluentdCaSecret?: string;
+}
+
+/** Props of {@link EfkStack}. */
+export interface EfkStackProps {
+  /**
+   * Where the Fluentd DaemonSet goes: a construct inside the chart of the node-agent namespace
+   * (Pod Security `privileged`), usually that chart itself. Elasticsearch and Kibana go under the
+   * EfkStack, in its chart's namespace (Pod Security `restricted`).
+   */
+  readonly agentScope: Construct;
+  /** Replicas, resources, storage and anti-affinity defaults of every part. @default 'production' */
+  readonly profile?: LoggingProfile;
+  /** Elastic Stack 8.x release of Elasticsearch and Kibana, kept in lockstep. @default ELASTIC_STACK_VERSION */
+  readonly version?: string;
+  /** Elasticsearch nodes (odd). @default 3 in production, 1 in dev */
+  readonly replicas?: number;
+  /** Elasticsearch storage. @default retained PVCs of 30Gi (10Gi in dev) */
+  readonly storage?: ElasticsearchStorage;
+  /** @default { enabled: false }: a strict NetworkPolicy is then the only guard */
+  readonly security?: EfkSecurity;
+  /** Cluster DNS domain. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** Namespace of Prometheus, admitted to the metrics ports. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** Further Elasticsearch props (name, resources, sysctl init container, ...). */
+  readonly elasticsearch?: Omit<ElasticsearchProps, 'version' | 'profile' | 'replicas' | 'storage' | 'security' | 'clusterDomain' | 'monitoringNamespace'>;
+  /** Further Fluentd props (name, resources, buffer, ...). */
+  readonly fluentd?: Omit<FluentdProps, 'elasticsearch' | 'credentialsSecret' | 'caSecret' | 'monitoringNamespace'>;
+  /** Further Kibana props (name, replicas, base path, ...); a `version` other than the stack's is rejected. */
+  readonly kibana?: Omit<KibanaProps, 'elasticsearch' | 'credentialsSecret' | 'caSecret'>;
+}
+
+/**
+ * Cluster-level logging (SPEC §5): Elasticsearch, Kibana and a Fluentd agent on every node, from
+ * one props object with one version in lockstep. The stack spans two namespaces, so two charts:
+ *
+ * ```ts
+ * const logging = new Chart(app, 'logging', { namespace: 'logging' });           // restricted
+ * const agents = new Chart(app, 'logging-agents', { namespace: 'logging-agents' }); // privileged
+ * const efk = new EfkStack(logging, 'efk', { agentScope: agents });
+ * for (const ns of efk.namespaceSpecs) namespacesChart.addNamespace(ns);
+ * ```
+ *
+ * Each part stays reachable for customization (`efk.elasticsearch`, `efk.fluentd`, `efk.kibana`);
+ * Fluentd and Kibana admit themselves to Elasticsearch's NetworkPolicy.
+ */
+export class EfkStack extends Construct {
+  public readonly profile: LoggingProfile;
+  public readonly version: string;
+  public readonly elasticsearch: Elasticsearch;
+  public readonly fluentd: Fluentd;
+  public readonly kibana: Kibana;
+  /**
+   * The namespaces the stack needs with their Pod Security level and reason, ready for
+   * `NamespacesChart.addNamespace`: the logging namespace (`restricted`, or `privileged` with the
+   * sysctl init container) and the agents namespace (`privileged`).
+   */
+  public readonly namespaceSpecs: NamespaceSpec[];
+  /**
+   * The connections the NetworkPolicies must allow (Fluentd and Kibana to 9200, node to node on
+   * 9300, Prometheus to both metrics ports), for `runAllChecks(manifests, { flows })`.
+   */
+  public readonly flows: RequiredFlow[];
+
+  constructor(scope: Construct, id: string, props: EfkStackProps) {
+    super(scope, id);
+    this.profile = checkProfile(this, 'profile', props.profile ?? 'production');
+    this.version = checkElasticVersion(this, 'version', props.version ?? ELASTIC_STACK_VERSION);
+    const agentsChart = Chart.of(props.agentScope);
+    check(!!agentsChart.namespace, this, 'agentScope', props.agentScope.node.path,
+      'must be inside a chart with a namespace (the privileged node-agent namespace)');
+    const security = props.security ?? { enabled: false };
+    const clusterDomain = props.clusterDomain;
+    const monitoringNamespace = props.monitoringNamespace;
+
+    this.elasticsearch = new Elasticsearch(this, 'Elasticsearch', {
+      ...props.elasticsearch,
+      version: this.version,
+      profile: this.profile,
+      replicas: props.replicas,
+      storage: props.storage,
+      clusterDomain,
+      monitoringNamespace,
+      security: {
+        enabled: security.enabled,
+        elasticPasswordSecret: security.elasticPasswordSecret,
+        tlsSecret: security.tlsSecret,
+        exporterCredentialsSecret: security.exporterCredentialsSecret,
+      },
+    });
+    this.kibana = new Kibana(this, 'Kibana', {
+      ...props.kibana,
+      elasticsearch: this.elasticsearch,
+      credentialsSecret: security.kibanaCredentialsSecret,
+    });
+    // Created in the agents chart: its objects get that chart's (privileged) namespace.
+    this.fluentd = new Fluentd(props.agentScope, `${id}-fluentd`, {
+      ...props.fluentd,
+      elasticsearch: this.elasticsearch,
+      monitoringNamespace,
+      credentialsSecret: security.fluentdCredentialsSecret,
+      caSecret: security.fluentdCaSecret,
+    });
+    const es = { namespace: this.elasticsearch.namespace, labels: this.elasticsearch.selectorLabels };
+    const fluentd = { namespace: this.fluentd.namespace, labels: this.fluentd.selectorLabels };
+    this.flows = [
+      { name: 'fluentd -> elasticsearch http', from: fluentd, to: es, port: ELASTICSEARCH_PORTS.http },
+      { name: 'kibana -> elasticsearch http', from: { namespace: this.kibana.namespace, labels: this.kibana.selectorLabels }, to: es, port: ELASTICSEARCH_PORTS.http },
+      { name: 'elasticsearch -> elasticsearch transport', from: es, to: es, port: ELASTICSEARCH_PORTS.transport },
+      { name: 'monitoring -> elasticsearch metrics', from: { namespace: this.elasticsearch.monitoringNamespace, labels: {} }, to: es, port: ELASTICSEARCH_PORTS.metrics },
+      { name: 'monitoring -> fluentd metrics', from: { namespace: this.fluentd.monitoringNamespace, labels: {} }, to: fluentd, port: FLUENTD_PORTS.metrics },
+    ];
+    this.namespaceSpecs = mergeNamespaceSpecs([
+      { name: this.elasticsearch.namespace, podSecurity: this.elasticsearch.podSecurityLevel, reason: this.elasticsearch.podSecurityReason },
+      { name: this.fluentd.namespace, podSecurity: this.fluentd.podSecurityLevel, reason: this.fluentd.podSecurityReason },
+    ]);
+  }
+}
+
+const LEVEL_ORDER: PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+
+/** One spec per namespace, with the most permissive level asked for and every reason. */
+function mergeNamespaceSpecs(specs: NamespaceSpec[]): NamespaceSpec[] {
+  const byName = new Map<string, NamespaceSpec>();
+  for (const spec of specs) {
+    const seen = byName.get(spec.name);
+    if (!seen) {
+      byName.set(spec.name, spec.reason ? spec : { name: spec.name, podSecurity: spec.podSecurity });
+      continue;
+    }
+    const level = LEVEL_ORDER[Math.max(LEVEL_ORDER.indexOf(seen.podSecurity), LEVEL_ORDER.indexOf(spec.podSecurity))];
+    const reasons = [seen.reason, spec.reason].filter((r): r is string => !!r);
+    byName.set(spec.name, { name: spec.name, podSecurity: level, ...(reasons.length ? { reason: reasons.join(' | ') } : {}) });
+  }
+  return [...byName.values()];
+}

@@ -1,0 +1,542 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { MetricsEndpoint } from '../core/metrics';
+import { namespaceOf } from '../core/namespace';
+import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
+import { checkQuantity, jvmHeapMiB, MIB, parseQuantity } from '../core/quantity';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import {
+  relaxedContainerSecurityContext, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+  SecurityRelaxation, securityExceptionAnnotations,
+} from '../core/security';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPinnedImage } from '../core/validation';
+import type { PodSecurityLevel } from '../platform/namespaces';
+import {
+  authenticatedCurl, checkElasticVersion, checkImageVersion, checkProfile, checkSecretName, ELASTIC_STACK_VERSION,
+  externalSecretsAnnotations, LOGGING_PART_OF, LoggingProfile,
+} from './common';
+import {
+  ES_CERTS_SUBDIR, ES_CONFIG_DIR, ES_DATA_DIR, ES_LOGS_DIR, renderElasticsearchYml, renderPrepareConfigScript,
+} from './elasticsearch-config';
+
+/**
+ * Pinned Prometheus exporter (prometheus-community/elasticsearch_exporter v1.10.0, December 2025):
+ * Elasticsearch has no native Prometheus endpoint. It serves `elasticsearch_cluster_health_status`
+ * and node statistics on 9114.
+ */
+export const ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE = 'quay.io/prometheuscommunity/elasticsearch-exporter:v1.10.0';
+
+/** The official image for a stack version. */
+export function elasticsearchImage(version: string): string {
+  return `docker.elastic.co/elasticsearch/elasticsearch:${version}`;
+}
+
+/** Ports of an Elasticsearch pod. */
+export const ELASTICSEARCH_PORTS = { http: 9200, transport: 9300, metrics: 9114 } as const;
+
+/** Storage of each Elasticsearch node. */
+export interface ElasticsearchStorage {
+  /**
+   * Use an emptyDir instead of a PersistentVolumeClaim: every index is lost when a pod moves.
+   * For experiments only; rejected in the `production` profile. @default false
+   */
+  readonly emptyDir?: boolean;
+  /** Size of each node's volume (or the emptyDir's size limit). @default '30Gi' ('10Gi' in dev) */
+  readonly size?: string;
+  /** StorageClass of the volumes. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+}
+
+/**
+ * Elasticsearch security. Off by default: then only a strict NetworkPolicy guards the cluster
+ * (only Fluentd and Kibana reach 9200, only Elasticsearch pods reach 9300). On: TLS on HTTP and
+ * transport and authenticated users; every credential and certificate comes from Secrets created
+ * outside the manifests (never a password in a manifest), listed in the pod template's
+ * `platform.cdk8s.io/external-secrets` annotation.
+ */
+export interface ElasticsearchSecurity {
+  /** @default false */
+  readonly enabled: boolean;
+  /**
+   * Secret (in the Elasticsearch namespace) whose key `password` is the bootstrap password of the
+   * built-in `elastic` superuser. Required when enabled.
+   */
+  readonly elasticPasswordSecret?: string;
+  /**
+   * Secret (type `kubernetes.io/tls`, keys `tls.crt`, `tls.key`, `ca.crt`) used for HTTP and
+   * transport TLS. The certificate must name `<name>`, `<name>.<ns>.svc` and
+   * `<name>.<ns>.svc.<clusterDomain>`. Required when enabled.
+   */
+  readonly tlsSecret?: string;
+  /**
+   * Secret with keys `username` and `password` of a user with the `monitor` cluster privilege,
+   * for the metrics exporter. @default - the `elastic` user from elasticPasswordSecret
+   */
+  readonly exporterCredentialsSecret?: string;
+}
+
+/** Props of {@link Elasticsearch}. */
+export interface ElasticsearchProps {
+  /** StatefulSet and client Service name; the headless Service is `<name>-headless`, the PDB `<name>-pdb`. @default 'elasticsearch-logging' */
+  readonly name?: string;
+  /** Elastic Stack 8.x release (Kibana must run the same). @default ELASTIC_STACK_VERSION */
+  readonly version?: string;
+  /** Pinned image; its tag must equal `version`. @default docker.elastic.co/elasticsearch/elasticsearch:<version> */
+  readonly image?: string;
+  /** Selects replicas, resources, storage and anti-affinity defaults. @default 'production' */
+  readonly profile?: LoggingProfile;
+  /**
+   * Number of nodes, all master-eligible: odd (1, 3, 5, ...). The origin's 2 is refused: with two
+   * master-eligible nodes Elasticsearch keeps only one in the voting configuration, so losing that
+   * one stops the cluster; two nodes tolerate no more failures than one. @default 3 (1 in dev)
+   */
+  readonly replicas?: number;
+  /** `cluster.name`. @default 'kubernetes-logging' */
+  readonly clusterName?: string;
+  /**
+   * Per-node CPU and memory; the JVM heap is half the memory limit (at most 31 GiB, to keep
+   * compressed object pointers); the rest is Lucene's file-system cache.
+   * @default requests 1 CPU / 4Gi, limits 2 CPU / 4Gi (origin: about 3 GB per pod); dev 500m / 2Gi, limits 1 CPU / 2Gi
+   */
+  readonly resources?: ComputeResources;
+  /** Per-node storage. @default a retained 30Gi PersistentVolumeClaim per node (10Gi in dev) */
+  readonly storage?: ElasticsearchStorage;
+  /**
+   * Add a privileged init container that sets `vm.max_map_count=262144` on the node and let
+   * Lucene use mmap. The namespace then needs Pod Security `privileged` ({@link podSecurityLevel}).
+   * @default false (`node.store.allow_mmap: false`, no host change, restricted Pod Security)
+   */
+  readonly sysctlInitContainer?: boolean;
+  /** TLS and authentication. @default { enabled: false } */
+  readonly security?: ElasticsearchSecurity;
+  /** Cluster DNS domain used in discovery and client URLs. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** Keep nodes on separate hosts. @default 'required' ('preferred' in dev) */
+  readonly antiAffinity?: AntiAffinityMode;
+  /** Also spread nodes across zones (best effort). @default false */
+  readonly zoneSpread?: boolean;
+  /** Nodes a voluntary disruption may take at once; at most (replicas-1)/2 so masters keep a quorum. @default 1 */
+  readonly maxUnavailable?: number;
+  /** Seconds a node gets to stop cleanly (flush, leave the cluster). @default 120 */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Pinned image of the metrics exporter sidecar. @default ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE */
+  readonly exporterImage?: string;
+  /** Resources of the exporter sidecar. @default requests 50m / 64Mi, limits 200m / 128Mi */
+  readonly exporterResources?: ComputeResources;
+  /** Namespace whose pods (Prometheus) may scrape the exporter. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** `app.kubernetes.io/part-of` label. @default 'logging' */
+  readonly partOf?: string;
+}
+
+const PROFILE_DEFAULTS: Record<LoggingProfile, { replicas: number; resources: ComputeResources; size: string; antiAffinity: AntiAffinityMode }> = {
+  production: {
+    replicas: 3,
+    resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+    size: '30Gi',
+    antiAffinity: 'required',
+  },
+  dev: {
+    replicas: 1,
+    resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    size: '10Gi',
+    antiAffinity: 'preferred',
+  },
+};
+
+const EXPORTER_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
+const HELPER_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
+const MAX_HEAP_MIB = 31 * 1024;
+const MIN_MEMORY_LIMIT = 1024 * MIB;
+const SEED_DIR = '/mnt/config';
+const GENERATED_DIR = '/mnt/generated';
+
+const SYSCTL_RELAXATION: SecurityRelaxation = {
+  reason: 'elasticsearch init container sysctl: sets vm.max_map_count=262144 on the node so Lucene can mmap its index files; needs root and a privileged container',
+  runAsRoot: true,
+  privileged: true,
+};
+
+/**
+ * An Elasticsearch 8 cluster for cluster logging (SPEC §5): StatefulSet `elasticsearch-logging`,
+ * headless discovery Service `elasticsearch-logging-headless`, client Service
+ * `elasticsearch-logging` (9200 `http`, 9300 `transport`), PodDisruptionBudget (replicas > 1),
+ * a token-less ServiceAccount, a ConfigMap with `elasticsearch.yml`, and a NetworkPolicy that
+ * admits clients declared with {@link allowClient} (Fluentd and Kibana do it themselves).
+ *
+ * Every node is master-eligible and holds data. The root filesystem is read-only: the config dir,
+ * logs and `/tmp` are emptyDirs and data lives on a retained PersistentVolumeClaim. A
+ * `prometheus-community/elasticsearch-exporter` sidecar serves metrics on `metrics` (9114).
+ */
+export class Elasticsearch extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly version: string;
+  public readonly image: string;
+  public readonly profile: LoggingProfile;
+  public readonly replicas: number;
+  public readonly clusterName: string;
+  public readonly clusterDomain: string;
+  /** JVM heap of each node, in MiB. */
+  public readonly heapMiB: number;
+  /** Labels that select the Elasticsearch pods; stable across upgrades. */
+  public readonly selectorLabels: Record<string, string>;
+  public readonly headlessServiceName: string;
+  public readonly clientServiceName: string;
+  /** Fully qualified DNS name of the client Service. */
+  public readonly host: string;
+  public readonly httpPort: number = ELASTICSEARCH_PORTS.http;
+  /** `http(s)://elasticsearch-logging.<ns>.svc.<domain>:9200`: what clients connect to. */
+  public readonly url: string;
+  /** Whether TLS and authentication are on. */
+  public readonly securityEnabled: boolean;
+  /** The TLS Secret (holding `ca.crt`) when security is on. */
+  public readonly tlsSecretName?: string;
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  public readonly headlessService: k8s.KubeService;
+  public readonly clientService: k8s.KubeService;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly podDisruptionBudget?: PodDisruptionBudget;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The exporter sidecar's port (9114, `metrics`) on the headless Service. */
+  public readonly metricsEndpoint: MetricsEndpoint;
+  /**
+   * Pod Security level the namespace needs: `restricted`, or `privileged` with the opt-in sysctl
+   * init container. Label the namespace with it (NamespacesChart).
+   */
+  public readonly podSecurityLevel: PodSecurityLevel;
+  /** Why the namespace needs more than `restricted` (only with the sysctl init container). */
+  public readonly podSecurityReason?: string;
+  /** Namespace whose pods may scrape the exporter. */
+  public readonly monitoringNamespace: string;
+
+  private readonly clients: NetworkPeer[] = [];
+
+  constructor(scope: Construct, id: string, props: ElasticsearchProps = {}) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'elasticsearch-logging', 52);
+    this.namespace = namespaceOf(this);
+    this.profile = checkProfile(this, 'profile', props.profile ?? 'production');
+    const defaults = PROFILE_DEFAULTS[this.profile];
+    this.version = checkElasticVersion(this, 'version', props.version ?? ELASTIC_STACK_VERSION);
+    this.image = checkPinnedImage(this, 'image', props.image ?? elasticsearchImage(this.version));
+    checkImageVersion(this, 'image', this.image, this.version);
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? defaults.replicas, 1);
+    check(this.replicas % 2 === 1, this, 'replicas', this.replicas,
+      'every node is master-eligible, so use an odd count (1, 3, 5, ...): with an even count Elasticsearch leaves one node out of the voting configuration and tolerates no more failures than one node fewer (2 tolerates none)');
+    this.clusterName = props.clusterName ?? 'kubernetes-logging';
+    check(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(this.clusterName), this, 'clusterName', this.clusterName,
+      'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
+    this.clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    const resources = checkResources(this, 'resources', props.resources ?? defaults.resources);
+    check(parseQuantity(resources.limits.memory)! >= MIN_MEMORY_LIMIT, this, 'resources.limits.memory', resources.limits.memory,
+      'Elasticsearch needs at least 1Gi (half of it is the JVM heap)');
+    this.heapMiB = Math.min(MAX_HEAP_MIB, jvmHeapMiB(resources.limits.memory, 0.5));
+    const exporterResources = checkResources(this, 'exporterResources', props.exporterResources ?? EXPORTER_RESOURCES);
+    const exporterImage = checkPinnedImage(this, 'exporterImage', props.exporterImage ?? ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE);
+
+    const storage = props.storage ?? {};
+    const emptyDir = storage.emptyDir ?? false;
+    check(!(emptyDir && this.profile === 'production'), this, 'storage.emptyDir', emptyDir,
+      'the production profile needs persistent volumes (an emptyDir loses every index when a pod moves); use profile "dev" for experiments');
+    const storageSize = storage.size ?? defaults.size;
+    checkQuantity(this, 'storage.size', storageSize);
+    check(parseQuantity(storageSize)! >= MIB * 1024, this, 'storage.size', storageSize, 'must be at least 1Gi for an Elasticsearch data path');
+    if (storage.storageClassName !== undefined) {
+      check(!emptyDir, this, 'storage.storageClassName', storage.storageClassName, 'has no meaning with storage.emptyDir');
+      checkDnsSubdomain(this, 'storage.storageClassName', storage.storageClassName);
+    }
+
+    const security = props.security ?? { enabled: false };
+    this.securityEnabled = security.enabled === true;
+    const elasticPasswordSecret = checkSecretName(this, 'security.elasticPasswordSecret', security.elasticPasswordSecret, this.securityEnabled,
+      'the elastic user\'s bootstrap password under key "password"');
+    this.tlsSecretName = checkSecretName(this, 'security.tlsSecret', security.tlsSecret, this.securityEnabled,
+      'tls.crt, tls.key and ca.crt');
+    const exporterSecret = checkSecretName(this, 'security.exporterCredentialsSecret', security.exporterCredentialsSecret, false, 'username and password');
+    if (!this.securityEnabled) {
+      check(!elasticPasswordSecret && !this.tlsSecretName && !exporterSecret, this, 'security.enabled', security.enabled,
+        'Secrets are named but security is off: set security.enabled to true or drop the Secret names');
+    }
+
+    const maxQuorumLoss = (this.replicas - 1) / 2;
+    const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 1);
+    this.monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const sysctl = props.sysctlInitContainer ?? false;
+    this.podSecurityLevel = sysctl ? 'privileged' : 'restricted';
+    this.podSecurityReason = sysctl ? SYSCTL_RELAXATION.reason : undefined;
+
+    this.headlessServiceName = `${this.name}-headless`;
+    this.clientServiceName = this.name;
+    const svcDomain = `${this.namespace}.svc.${this.clusterDomain}`;
+    this.host = `${this.clientServiceName}.${svcDomain}`;
+    this.url = `${this.securityEnabled ? 'https' : 'http'}://${this.host}:${ELASTICSEARCH_PORTS.http}`;
+    const identity = { name: 'elasticsearch', instance: this.name, component: 'node' };
+    this.selectorLabels = selectorLabels(identity);
+    const labels = standardLabels({ ...identity, partOf: props.partOf ?? LOGGING_PART_OF, version: imageVersion(this.image) });
+    const nodeNames = Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}`);
+
+    const configData = {
+      'elasticsearch.yml': renderElasticsearchYml({
+        clusterName: this.clusterName,
+        replicas: this.replicas,
+        nodeNames,
+        seedHosts: nodeNames.map((n) => `${n}.${this.headlessServiceName}.${svcDomain}:${ELASTICSEARCH_PORTS.transport}`),
+        httpPort: ELASTICSEARCH_PORTS.http,
+        transportPort: ELASTICSEARCH_PORTS.transport,
+        allowMmap: sysctl,
+        security: this.securityEnabled,
+      }),
+    };
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data: configData });
+    this.headlessService = this.createHeadlessService(labels);
+    this.clientService = this.createClientService(labels);
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: false,
+    });
+
+    const exporterCredentials = exporterSecret
+      ? { secret: exporterSecret, userEnv: { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: exporterSecret, key: 'username' } } } }
+      : { secret: elasticPasswordSecret, userEnv: { name: 'ES_USERNAME', value: 'elastic' } };
+    const volumes: k8s.Volume[] = [
+      { name: 'generated-config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
+      { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+      { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+      ...(emptyDir ? [{ name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(storageSize) } }] : []),
+      ...(this.tlsSecretName ? [{ name: 'certs', secret: { secretName: this.tlsSecretName, defaultMode: 0o440 } }] : []),
+    ];
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        serviceName: this.headlessServiceName,
+        replicas: this.replicas,
+        // Nodes must all start to elect the first master; ordered start would wait for a Ready pod-0 forever.
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+        persistentVolumeClaimRetentionPolicy: emptyDir ? undefined : { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              [CONFIG_HASH_ANNOTATION]: contentHash(configData),
+              ...securityExceptionAnnotations(sysctl ? [SYSCTL_RELAXATION] : []),
+              ...externalSecretsAnnotations([elasticPasswordSecret, this.tlsSecretName, exporterSecret]),
+            },
+          },
+          spec: {
+            serviceAccountName: serviceAccount.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: grace,
+            securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
+            affinity: podAntiAffinity(this.selectorLabels, props.antiAffinity ?? defaults.antiAffinity),
+            topologySpreadConstraints: props.zoneSpread ? zoneSpread(this.selectorLabels) : undefined,
+            initContainers: [
+              ...(sysctl ? [this.sysctlContainer()] : []),
+              this.prepareConfigContainer(),
+            ],
+            containers: [
+              this.elasticsearchContainer(resources, elasticPasswordSecret),
+              this.exporterContainer(exporterImage, exporterResources, exporterCredentials),
+            ],
+            volumes,
+          },
+        },
+        volumeClaimTemplates: emptyDir ? undefined : [{
+          metadata: { name: 'data', labels: this.selectorLabels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: storage.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
+          },
+        }],
+      },
+    });
+
+    if (this.replicas > 1) {
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', {
+        name: `${this.name}-pdb`,
+        labels,
+        selector: this.selectorLabels,
+        maxUnavailable: checkInteger(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1, maxQuorumLoss),
+      });
+    } else if (props.maxUnavailable !== undefined) {
+      check(false, this, 'maxUnavailable', props.maxUnavailable, 'a single node gets no PodDisruptionBudget (a zero budget would block every node drain); leave maxUnavailable unset');
+    }
+    this.networkPolicy = this.createNetworkPolicy(labels, this.monitoringNamespace);
+    this.metricsEndpoint = { component: 'elasticsearch', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics' };
+  }
+
+  /**
+   * Lets `peer` reach the HTTP port (9200). Nothing else may: Fluentd and Kibana declare
+   * themselves when they are given this cluster.
+   */
+  public allowClient(peer: NetworkPeer): void {
+    this.clients.push(peer);
+  }
+
+  /** Readiness: the node answers its local view of cluster health (no master round trip). */
+  private healthProbeHandler(): k8s.Probe {
+    const path = '/_cluster/health?local=true';
+    if (!this.securityEnabled) return httpProbe(path, 'http');
+    // Loopback call with the node's own certificate, whose names are the Service's, not 127.0.0.1.
+    return execProbe(authenticatedCurl(`https://127.0.0.1:${ELASTICSEARCH_PORTS.http}${path}`, 'ELASTIC_USERNAME', 'ELASTIC_PASSWORD', true));
+  }
+
+  private elasticsearchContainer(resources: ComputeResources, elasticPasswordSecret?: string): k8s.Container {
+    const health = this.healthProbeHandler();
+    return {
+      name: 'elasticsearch',
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      ports: [
+        { name: 'http', containerPort: ELASTICSEARCH_PORTS.http },
+        { name: 'transport', containerPort: ELASTICSEARCH_PORTS.transport },
+      ],
+      env: [
+        { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'ES_JAVA_OPTS', value: `-Xms${this.heapMiB}m -Xmx${this.heapMiB}m` },
+        ...(elasticPasswordSecret ? [
+          { name: 'ELASTIC_USERNAME', value: 'elastic' },
+          { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: elasticPasswordSecret, key: 'password' } } },
+        ] : []),
+      ],
+      resources: toResourceRequirements(resources),
+      securityContext: restrictedContainerSecurityContext(),
+      startupProbe: startupBudget({ ...health, timeoutSeconds: 5 }, 300),
+      readinessProbe: { ...health, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+      livenessProbe: tcpProbe('transport', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+      volumeMounts: [
+        { name: 'data', mountPath: ES_DATA_DIR },
+        { name: 'config', mountPath: ES_CONFIG_DIR },
+        ...(this.tlsSecretName ? [{ name: 'certs', mountPath: `${ES_CONFIG_DIR}/${ES_CERTS_SUBDIR}`, readOnly: true }] : []),
+        { name: 'logs', mountPath: ES_LOGS_DIR },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    };
+  }
+
+  private prepareConfigContainer(): k8s.Container {
+    return {
+      name: 'prepare-config',
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['sh', '-c', renderPrepareConfigScript(SEED_DIR, GENERATED_DIR)],
+      resources: toResourceRequirements(HELPER_RESOURCES),
+      securityContext: restrictedContainerSecurityContext(),
+      volumeMounts: [
+        { name: 'config', mountPath: SEED_DIR },
+        { name: 'generated-config', mountPath: GENERATED_DIR, readOnly: true },
+      ],
+    };
+  }
+
+  private sysctlContainer(): k8s.Container {
+    return {
+      name: 'sysctl',
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['sysctl', '-w', 'vm.max_map_count=262144'],
+      resources: toResourceRequirements(HELPER_RESOURCES),
+      securityContext: relaxedContainerSecurityContext(SYSCTL_RELAXATION),
+    };
+  }
+
+  private exporterContainer(
+    image: string,
+    resources: ComputeResources,
+    credentials: { secret?: string; userEnv: k8s.EnvVar },
+  ): k8s.Container {
+    const scheme = this.securityEnabled ? 'https' : 'http';
+    return {
+      name: 'exporter',
+      image,
+      imagePullPolicy: 'IfNotPresent',
+      args: [
+        `--es.uri=${scheme}://127.0.0.1:${ELASTICSEARCH_PORTS.http}`,
+        `--web.listen-address=:${ELASTICSEARCH_PORTS.metrics}`,
+        '--web.telemetry-path=/metrics',
+        '--es.timeout=10s',
+        // The sidecar talks to its own node over loopback; the certificate names the Service.
+        ...(this.securityEnabled ? ['--es.ssl-skip-verify'] : []),
+      ],
+      env: this.securityEnabled && credentials.secret ? [
+        credentials.userEnv,
+        { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: credentials.secret, key: 'password' } } },
+      ] : undefined,
+      ports: [{ name: 'metrics', containerPort: ELASTICSEARCH_PORTS.metrics }],
+      resources: toResourceRequirements(resources),
+      securityContext: restrictedContainerSecurityContext(),
+      readinessProbe: httpProbe('/healthz', 'metrics'),
+      livenessProbe: httpProbe('/healthz', 'metrics', { failureThreshold: 6 }),
+    };
+  }
+
+  /**
+   * Discovery and per-pod DNS. `publishNotReadyAddresses` lets nodes find each other before they
+   * are Ready (readiness needs a formed cluster) and lets Prometheus scrape a failing node.
+   */
+  private createHeadlessService(labels: Record<string, string>): k8s.KubeService {
+    return new k8s.KubeService(this, 'HeadlessService', {
+      metadata: { name: this.headlessServiceName, labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.selectorLabels,
+        ports: [
+          { name: 'transport', port: ELASTICSEARCH_PORTS.transport, targetPort: k8s.IntOrString.fromString('transport') },
+          { name: 'metrics', port: ELASTICSEARCH_PORTS.metrics, targetPort: k8s.IntOrString.fromString('metrics') },
+        ],
+      },
+    });
+  }
+
+  private createClientService(labels: Record<string, string>): k8s.KubeService {
+    return new k8s.KubeService(this, 'ClientService', {
+      metadata: { name: this.clientServiceName, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [
+          { name: 'http', port: ELASTICSEARCH_PORTS.http, targetPort: k8s.IntOrString.fromString('http') },
+          { name: 'transport', port: ELASTICSEARCH_PORTS.transport, targetPort: k8s.IntOrString.fromString('transport') },
+        ],
+      },
+    });
+  }
+
+  /** Ingress: transport only between nodes, HTTP only from declared clients, metrics from monitoring. */
+  private createNetworkPolicy(labels: Record<string, string>, monitoringNamespace: string): k8s.KubeNetworkPolicy {
+    const cluster: k8s.NetworkPolicyIngressRule = {
+      from: [{ podSelector: { matchLabels: this.selectorLabels } }],
+      ports: [tcpPort(ELASTICSEARCH_PORTS.transport)],
+    };
+    const monitoring: k8s.NetworkPolicyIngressRule = {
+      from: [namespacePeer(monitoringNamespace)],
+      ports: [tcpPort(ELASTICSEARCH_PORTS.metrics)],
+    };
+    const clientRules = (): k8s.NetworkPolicyIngressRule[] => this.clients.length === 0 ? [] : [{
+      from: this.clients.map((c) => toPolicyPeer(c.namespace === this.namespace ? { podLabels: c.podLabels } : c)),
+      ports: [tcpPort(ELASTICSEARCH_PORTS.http)],
+    }];
+    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({ produce: () => [cluster, ...clientRules(), monitoring] }) as unknown as k8s.NetworkPolicyIngressRule[],
+      },
+    });
+  }
+}

@@ -1,0 +1,294 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { makeClusterScoped } from '../core/escape-hatches';
+import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { MetricsEndpoint } from '../core/metrics';
+import { namespaceOf } from '../core/namespace';
+import { namespacePeer, tcpPort } from '../core/network';
+import { httpProbe, startupBudget } from '../core/probes';
+import { checkQuantity, MIB, parseQuantity } from '../core/quantity';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { tolerateEverything } from '../core/scheduling';
+import { relaxedContainerSecurityContext, SecurityRelaxation, securityExceptionAnnotations } from '../core/security';
+import { check, checkDnsLabel, checkInteger, checkPinnedImage } from '../core/validation';
+import type { PodSecurityLevel } from '../platform/namespaces';
+import { checkSecretName, credentialEnv, externalSecretsAnnotations, LOGGING_PART_OF } from './common';
+import { Elasticsearch } from './elasticsearch';
+import {
+  FLUENTD_CERTS_DIR, FLUENTD_CONF_DIR, FLUENTD_CONF_FILE, FLUENTD_PORTS, renderFluentConf,
+} from './fluentd-config';
+
+/**
+ * Pinned `fluent/fluentd-kubernetes-daemonset` Elasticsearch 8 variant: Fluentd 1.19.3 on Debian
+ * with fluent-plugin-elasticsearch 5.4 (elasticsearch-ruby 8.x), kubernetes_metadata_filter 3.8,
+ * multi-format-parser, parser-cri and prometheus 2.2. An immutable patch tag (`v1.19.3-...-1.1`),
+ * not the moving `v1.19-debian-elasticsearch8-1`.
+ */
+export const FLUENTD_DEFAULT_IMAGE = 'fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch8-1.1';
+
+/** Why Fluentd runs as root with host mounts: recorded on the pod template and the namespace. */
+export const FLUENTD_SECURITY_REASON =
+  'fluentd-es reads every container log under /var/log/pods and /var/lib/docker/containers, which the container runtime writes as root with mode 0640, and keeps its position file and buffer in a host directory: it runs as uid 0 (no capabilities added) with hostPath mounts';
+
+const FLUENTD_RELAXATION: SecurityRelaxation = { reason: FLUENTD_SECURITY_REASON, runAsRoot: true };
+
+/** The file buffer on the node's disk. */
+export interface FluentdBuffer {
+  /** Size of one chunk, i.e. of one bulk request to Elasticsearch. @default '8Mi' */
+  readonly chunkLimitSize?: string;
+  /**
+   * Disk the buffer may use on each node before the input blocks (the lines then wait in the
+   * node's log files). @default '2Gi'
+   */
+  readonly totalLimitSize?: string;
+  /** Seconds between flushes. @default 5 */
+  readonly flushIntervalSeconds?: number;
+  /** Upper bound of the exponential retry wait, in seconds. @default 60 */
+  readonly retryMaxIntervalSeconds?: number;
+}
+
+/** Props of {@link Fluentd}. */
+export interface FluentdProps {
+  /** Where logs go; Fluentd is admitted by its NetworkPolicy. */
+  readonly elasticsearch: Elasticsearch;
+  /** DaemonSet, ServiceAccount, ClusterRole(Binding), ConfigMap (`<name>-config`) name. @default 'fluentd-es' */
+  readonly name?: string;
+  /** Pinned image (tag or digest). @default FLUENTD_DEFAULT_IMAGE */
+  readonly image?: string;
+  /**
+   * CPU and memory. The origin's 200Mi limit is too small here: Fluentd's Ruby heap alone is
+   * about 100-150Mi, the metadata cache grows with the pods of the node, and each of the two flush
+   * threads holds a chunk (8Mi) plus its JSON bulk body while sending; 512Mi leaves headroom so a
+   * burst after an Elasticsearch outage does not OOM-kill the agent (and re-read the backlog).
+   * Memory request = limit so the agent is the last to be evicted.
+   * @default requests 100m / 512Mi, limits 1 CPU / 512Mi
+   */
+  readonly resources?: ComputeResources;
+  /** File buffer on the node. @default 8Mi chunks, 2Gi total, flush every 5 s, retries back off up to 60 s */
+  readonly buffer?: FluentdBuffer;
+  /**
+   * Host directory for the position file and the buffer (mounted at the same path). Under
+   * `/var/lib` or `/var/log`. @default '/var/lib/fluentd-es'
+   */
+  readonly hostStateDir?: string;
+  /** Index prefix; indices are `<prefix>-YYYY.MM.DD`. @default 'logstash' */
+  readonly logstashPrefix?: string;
+  /**
+   * Secret (in Fluentd's namespace) with keys `username` and `password` of an Elasticsearch user
+   * allowed to write `<prefix>-*` indices. Required when Elasticsearch security is on.
+   */
+  readonly credentialsSecret?: string;
+  /**
+   * Secret (in Fluentd's namespace) with key `ca.crt`: the CA of the Elasticsearch certificate
+   * (Secrets cannot be read across namespaces). Required when Elasticsearch security is on.
+   */
+  readonly caSecret?: string;
+  /** Nodes whose agent may be down at once during a rollout. @default 1 */
+  readonly maxUnavailable?: number;
+  /** @default 'system-node-critical' */
+  readonly priorityClassName?: string;
+  /** Namespace whose pods (Prometheus) may scrape the metrics port. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** `app.kubernetes.io/part-of` label. @default 'logging' */
+  readonly partOf?: string;
+}
+
+const DEFAULT_RESOURCES: ComputeResources = {
+  requests: { cpu: '100m', memory: '512Mi' },
+  limits: { cpu: '1', memory: '512Mi' },
+};
+
+/**
+ * The Fluentd node agent (SPEC §5): DaemonSet `fluentd-es` on every node (tolerates every taint,
+ * `system-node-critical`), with a dedicated ServiceAccount whose token is mounted because the
+ * `kubernetes_metadata` filter calls the API (with the namespace's default account it got 401),
+ * a ClusterRole of exactly get/list/watch on pods and namespaces, its binding, the generated
+ * configuration ({@link renderFluentConf}) and a NetworkPolicy that admits only Prometheus.
+ *
+ * Its namespace must be labelled Pod Security `privileged`: reading root-owned host logs needs
+ * uid 0 and hostPath volumes, which `restricted` and `baseline` forbid. Put it in a namespace of
+ * its own so nothing else gets that allowance.
+ */
+export class Fluentd extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  /** Labels that select the agent pods; stable across upgrades. */
+  public readonly selectorLabels: Record<string, string>;
+  public readonly daemonSet: k8s.KubeDaemonSet;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly clusterRole: k8s.KubeClusterRole;
+  public readonly clusterRoleBinding: k8s.KubeClusterRoleBinding;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** Disk the file buffer may use on each node (for buffer-size alert thresholds). */
+  public readonly bufferTotalLimitBytes: number;
+  /** The generated `fluent.conf`. */
+  public readonly config: string;
+  /** The Prometheus plugin's port (24231, `metrics`) on the agent pods. */
+  public readonly metricsEndpoint: MetricsEndpoint;
+  /** Pod Security level the namespace needs. */
+  public readonly podSecurityLevel: PodSecurityLevel = 'privileged';
+  /** Why: root and hostPath volumes to read host logs. */
+  public readonly podSecurityReason: string = FLUENTD_SECURITY_REASON;
+  /** Namespace whose pods may scrape the metrics port. */
+  public readonly monitoringNamespace: string;
+
+  constructor(scope: Construct, id: string, props: FluentdProps) {
+    super(scope, id);
+    const es = props.elasticsearch;
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'fluentd-es', 52);
+    this.namespace = namespaceOf(this);
+    this.image = checkPinnedImage(this, 'image', props.image ?? FLUENTD_DEFAULT_IMAGE);
+    const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
+    check(parseQuantity(resources.limits.memory)! >= 256 * MIB, this, 'resources.limits.memory', resources.limits.memory,
+      'Fluentd with a file buffer and the metadata cache needs at least 256Mi');
+    const chunk = checkQuantity(this, 'buffer.chunkLimitSize', props.buffer?.chunkLimitSize ?? '8Mi');
+    const total = checkQuantity(this, 'buffer.totalLimitSize', props.buffer?.totalLimitSize ?? '2Gi');
+    check(Number.isInteger(chunk) && chunk >= MIB && chunk <= 64 * MIB, this, 'buffer.chunkLimitSize', props.buffer?.chunkLimitSize ?? '8Mi',
+      'must be a whole number of bytes from 1Mi to 64Mi (Elasticsearch rejects bulk bodies over 100MB)');
+    check(Number.isInteger(total) && total >= 4 * chunk, this, 'buffer.totalLimitSize', props.buffer?.totalLimitSize ?? '2Gi',
+      `must be a whole number of bytes and at least 4 chunks (${4 * chunk / MIB}Mi)`);
+    this.bufferTotalLimitBytes = total;
+    const flushInterval = checkInteger(this, 'buffer.flushIntervalSeconds', props.buffer?.flushIntervalSeconds ?? 5, 1, 300);
+    const retryMax = checkInteger(this, 'buffer.retryMaxIntervalSeconds', props.buffer?.retryMaxIntervalSeconds ?? 60, 1, 3600);
+    const stateDir = props.hostStateDir ?? '/var/lib/fluentd-es';
+    check(/^\/var\/(lib|log)\/[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(stateDir) && !stateDir.startsWith('/var/log/containers')
+      && !stateDir.startsWith('/var/log/pods') && !stateDir.startsWith('/var/lib/docker'),
+    this, 'hostStateDir', stateDir,
+    'must be an absolute directory under /var/lib or /var/log (lowercase letters, digits, ".", "_", "-"), outside /var/log/containers, /var/log/pods and /var/lib/docker');
+    const logstashPrefix = props.logstashPrefix ?? 'logstash';
+    check(/^[a-z0-9][a-z0-9_-]{0,99}$/.test(logstashPrefix), this, 'logstashPrefix', logstashPrefix,
+      'must be a lowercase Elasticsearch index prefix: letters, digits, "_" and "-", starting with a letter or digit');
+    const maxUnavailable = checkInteger(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1);
+    const priorityClassName = checkDnsLabel(this, 'priorityClassName', props.priorityClassName ?? 'system-node-critical');
+    this.monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const credentialsSecret = checkSecretName(this, 'credentialsSecret', props.credentialsSecret, es.securityEnabled,
+      'username and password of an Elasticsearch user that may write the log indices');
+    const caSecret = checkSecretName(this, 'caSecret', props.caSecret, es.securityEnabled, 'the Elasticsearch CA certificate under key "ca.crt"');
+    if (!es.securityEnabled) {
+      check(!credentialsSecret && !caSecret, this, 'credentialsSecret', credentialsSecret ?? caSecret,
+        'Elasticsearch security is off: Fluentd sends no credentials; drop credentialsSecret and caSecret');
+    }
+
+    const identity = { name: 'fluentd', instance: this.name, component: 'agent' };
+    this.selectorLabels = selectorLabels(identity);
+    const labels = standardLabels({ ...identity, partOf: props.partOf ?? LOGGING_PART_OF, version: imageVersion(this.image) });
+
+    this.config = renderFluentConf({
+      stateDir,
+      ownLogsGlob: `/var/log/containers/${this.name}-*_${this.namespace}_*.log`,
+      elasticsearch: {
+        host: es.host,
+        port: es.httpPort,
+        scheme: es.securityEnabled ? 'https' : 'http',
+        authenticated: es.securityEnabled,
+        caFile: caSecret ? `${FLUENTD_CERTS_DIR}/ca.crt` : undefined,
+      },
+      logstashPrefix,
+      buffer: { chunkLimitBytes: chunk, totalLimitBytes: total, flushIntervalSeconds: flushInterval, retryMaxIntervalSeconds: retryMax },
+    });
+    const configData = { [FLUENTD_CONF_FILE]: this.config };
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data: configData });
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      // The metadata filter authenticates to the API server with this account's token.
+      automountServiceAccountToken: true,
+    });
+    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: this.name, labels },
+      rules: [{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }],
+    });
+    makeClusterScoped(this.clusterRole);
+    this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: this.name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    });
+    makeClusterScoped(this.clusterRoleBinding);
+
+    const monitorProbe = httpProbe('/api/plugins.json', 'monitor');
+    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        selector: { matchLabels: this.selectorLabels },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable) } },
+        revisionHistoryLimit: 10,
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              [CONFIG_HASH_ANNOTATION]: contentHash(configData),
+              ...securityExceptionAnnotations([FLUENTD_RELAXATION]),
+              ...externalSecretsAnnotations([credentialsSecret, caSecret]),
+            },
+          },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: true,
+            enableServiceLinks: false,
+            priorityClassName,
+            tolerations: tolerateEverything(),
+            terminationGracePeriodSeconds: 30,
+            // Root: the container runtime writes the log files as root with mode 0640.
+            securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'fluentd',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              env: [
+                { name: 'FLUENTD_CONF', value: FLUENTD_CONF_FILE },
+                // The image's entrypoint would otherwise try to edit the (read-only) mounted config.
+                { name: 'FLUENT_ELASTICSEARCH_SED_DISABLE', value: 'true' },
+                // Lets the metadata filter watch only the pods of its own node.
+                { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                ...(credentialsSecret ? credentialEnv(credentialsSecret, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD') : []),
+              ],
+              ports: [
+                { name: 'metrics', containerPort: FLUENTD_PORTS.metrics },
+                { name: 'monitor', containerPort: FLUENTD_PORTS.monitor },
+              ],
+              resources: toResourceRequirements(resources),
+              securityContext: relaxedContainerSecurityContext(FLUENTD_RELAXATION),
+              startupProbe: startupBudget(monitorProbe, 120),
+              readinessProbe: monitorProbe,
+              livenessProbe: httpProbe('/api/plugins.json', 'monitor', { failureThreshold: 6 }),
+              volumeMounts: [
+                { name: 'varlog', mountPath: '/var/log', readOnly: true },
+                { name: 'dockercontainers', mountPath: '/var/lib/docker/containers', readOnly: true },
+                { name: 'state', mountPath: stateDir },
+                { name: 'config', mountPath: FLUENTD_CONF_DIR, readOnly: true },
+                ...(caSecret ? [{ name: 'certs', mountPath: FLUENTD_CERTS_DIR, readOnly: true }] : []),
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } },
+              // Docker nodes keep the log files here (/var/log/pods links to them); on containerd nodes it is empty.
+              { name: 'dockercontainers', hostPath: { path: '/var/lib/docker/containers', type: 'DirectoryOrCreate' } },
+              { name: 'state', hostPath: { path: stateDir, type: 'DirectoryOrCreate' } },
+              { name: 'config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
+              ...(caSecret ? [{ name: 'certs', secret: { secretName: caSecret, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        // Only Prometheus; the kubelet's probes of the monitor port come from the node itself.
+        ingress: [{ from: [namespacePeer(this.monitoringNamespace)], ports: [tcpPort(FLUENTD_PORTS.metrics)] }],
+      },
+    });
+
+    es.allowClient({ podLabels: this.selectorLabels, namespace: this.namespace });
+    this.metricsEndpoint = { component: 'fluentd', namespace: this.namespace, via: 'pod', selector: this.selectorLabels, portName: 'metrics' };
+  }
+}

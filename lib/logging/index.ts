@@ -1,0 +1,7 @@
+export * from './common';
+export * from './elasticsearch-config';
+export * from './elasticsearch';
+export * from './fluentd-config';
+export * from './fluentd';
+export * from './kibana';
+export * from './efk-stack';

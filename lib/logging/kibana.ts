@@ -1,0 +1,264 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { namespaceOf } from '../core/namespace';
+import { tcpPort } from '../core/network';
+import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
+import { MIB, parseQuantity } from '../core/quantity';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { AntiAffinityMode, podAntiAffinity } from '../core/scheduling';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { check, checkDnsLabel, checkInteger, checkPinnedImage } from '../core/validation';
+import {
+  authenticatedCurl, checkElasticVersion, checkImageVersion, checkSecretName, credentialEnv, externalSecretsAnnotations,
+  LOGGING_PART_OF,
+} from './common';
+import { Elasticsearch } from './elasticsearch';
+
+/** Kibana's UI/API port. */
+export const KIBANA_PORT = 5601;
+
+/** The official image for a stack version. */
+export function kibanaImage(version: string): string {
+  return `docker.elastic.co/kibana/kibana:${version}`;
+}
+
+const KIBANA_HOME = '/usr/share/kibana';
+
+/** Props of {@link Kibana}. */
+export interface KibanaProps {
+  /** The cluster Kibana reads; its URL and version come from it. */
+  readonly elasticsearch: Elasticsearch;
+  /** Deployment and Service name (also in the API-server proxy path). @default 'kibana-logging' */
+  readonly name?: string;
+  /** Must equal the Elasticsearch version (Kibana refuses any other). @default the Elasticsearch version */
+  readonly version?: string;
+  /** Pinned image; its tag must equal the version. @default docker.elastic.co/kibana/kibana:<version> */
+  readonly image?: string;
+  /** @default 1 */
+  readonly replicas?: number;
+  /**
+   * CPU and memory. The origin's 100m CPU limit is far too little for Kibana 8: it starts a
+   * Node.js server with more than a hundred plugins and runs saved-object migrations at start,
+   * which at 100m takes many minutes and trips any startup probe; 1 CPU starts it in about a
+   * minute. The V8 heap is 3/4 of the memory limit.
+   * @default requests 500m / 1Gi, limits 1 CPU / 1Gi
+   */
+  readonly resources?: ComputeResources;
+  /**
+   * Serve Kibana through the API-server proxy at
+   * `/api/v1/namespaces/<ns>/services/<name>/proxy`. The proxy strips that prefix before
+   * forwarding, so Kibana gets it as `server.basePath` (to build links) with
+   * `server.rewriteBasePath: false` (requests arrive without it). @default false
+   */
+  readonly apiServerProxy?: boolean;
+  /**
+   * A base path of your own (e.g. `/kibana` behind an ingress that keeps the prefix); Kibana
+   * then strips it itself (`server.rewriteBasePath: true`). Not with apiServerProxy. @default - none
+   */
+  readonly basePath?: string;
+  /**
+   * Secret (in the Kibana namespace) with keys `username` and `password` of the built-in
+   * `kibana_system` user (Kibana 8 refuses the `elastic` superuser). Required when Elasticsearch
+   * security is on.
+   */
+  readonly credentialsSecret?: string;
+  /**
+   * Secret with key `ca.crt` (the Elasticsearch CA) in the Kibana namespace, when security is on.
+   * @default the Elasticsearch TLS Secret, which is only readable when Kibana shares its namespace
+   */
+  readonly caSecret?: string;
+  /** Keep replicas on separate nodes. @default 'preferred' */
+  readonly antiAffinity?: AntiAffinityMode;
+  /** `app.kubernetes.io/part-of` label. @default 'logging' */
+  readonly partOf?: string;
+}
+
+const DEFAULT_RESOURCES: ComputeResources = {
+  requests: { cpu: '500m', memory: '1Gi' },
+  limits: { cpu: '1', memory: '1Gi' },
+};
+
+/**
+ * Kibana for the logging cluster (SPEC §5): Deployment `kibana-logging`, Service
+ * `kibana-logging` (5601 `ui`), a ConfigMap with `kibana.yml`, a token-less ServiceAccount, a
+ * NetworkPolicy that opens only the UI port (the API-server proxy connects from the control
+ * plane, which no pod selector can name), and a PodDisruptionBudget when replicas > 1.
+ *
+ * Updates use `Recreate`: Kibana does not support two versions running against one cluster at
+ * once (saved-object migrations), so the old pods stop before new ones start.
+ */
+export class Kibana extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly version: string;
+  public readonly image: string;
+  public readonly replicas: number;
+  /** Labels that select the Kibana pods; stable across upgrades. */
+  public readonly selectorLabels: Record<string, string>;
+  /** `server.basePath`, if any. */
+  public readonly basePath?: string;
+  /** Path of Kibana through the API server (`kubectl proxy` serves it at http://localhost:8001<path>/). */
+  public readonly apiServerProxyPath: string;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public readonly podDisruptionBudget?: PodDisruptionBudget;
+
+  constructor(scope: Construct, id: string, props: KibanaProps) {
+    super(scope, id);
+    const es = props.elasticsearch;
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'kibana-logging', 52);
+    this.namespace = namespaceOf(this);
+    this.version = checkElasticVersion(this, 'version', props.version ?? es.version);
+    check(this.version === es.version, this, 'version', this.version,
+      `must equal the Elasticsearch version ${es.version}: Kibana refuses to run against another version`);
+    this.image = checkPinnedImage(this, 'image', props.image ?? kibanaImage(this.version));
+    checkImageVersion(this, 'image', this.image, this.version);
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1);
+    const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
+    const memoryLimit = parseQuantity(resources.limits.memory)!;
+    check(memoryLimit >= 768 * MIB, this, 'resources.limits.memory', resources.limits.memory, 'Kibana 8 needs at least 768Mi');
+    check(parseQuantity(resources.limits.cpu)! >= 0.5, this, 'resources.limits.cpu', resources.limits.cpu,
+      'Kibana 8 needs at least 500m to start within its startup budget (the origin\'s 100m does not)');
+    const credentialsSecret = checkSecretName(this, 'credentialsSecret', props.credentialsSecret, es.securityEnabled,
+      'username and password of the kibana_system user');
+    const sameNamespace = this.namespace === es.namespace;
+    const caSecret = checkSecretName(this, 'caSecret', props.caSecret ?? (sameNamespace ? es.tlsSecretName : undefined),
+      es.securityEnabled, `the Elasticsearch CA under key "ca.crt" (Kibana in ${this.namespace} cannot read Secrets of ${es.namespace})`);
+    if (!es.securityEnabled) {
+      check(!credentialsSecret && !props.caSecret, this, 'credentialsSecret', credentialsSecret ?? props.caSecret,
+        'Elasticsearch security is off: Kibana sends no credentials; drop credentialsSecret and caSecret');
+    }
+    this.apiServerProxyPath = `/api/v1/namespaces/${this.namespace}/services/${this.name}/proxy`;
+    check(!(props.apiServerProxy && props.basePath !== undefined), this, 'basePath', props.basePath,
+      'cannot be combined with apiServerProxy, which sets the base path itself');
+    if (props.basePath !== undefined) {
+      check(/^(\/[A-Za-z0-9._~-]+)+$/.test(props.basePath), this, 'basePath', props.basePath,
+        'must start with "/" and not end with "/", e.g. "/kibana"');
+    }
+    this.basePath = props.apiServerProxy ? this.apiServerProxyPath : props.basePath;
+    const rewriteBasePath = this.basePath !== undefined && !props.apiServerProxy;
+
+    const identity = { name: 'kibana', instance: this.name, component: 'ui' };
+    this.selectorLabels = selectorLabels(identity);
+    const labels = standardLabels({ ...identity, partOf: props.partOf ?? LOGGING_PART_OF, version: imageVersion(this.image) });
+
+    const caPath = `${KIBANA_HOME}/config/certs/ca.crt`;
+    const yml = [
+      `server.name: ${JSON.stringify(this.name)}`,
+      'server.host: "0.0.0.0"',
+      `server.port: ${KIBANA_PORT}`,
+      ...(this.basePath !== undefined ? [`server.basePath: ${JSON.stringify(this.basePath)}`, `server.rewriteBasePath: ${rewriteBasePath}`] : []),
+      'server.shutdownTimeout: "5s"',
+      `elasticsearch.hosts: [${JSON.stringify(es.url)}]`,
+      ...(es.securityEnabled ? [
+        'elasticsearch.username: "${ELASTICSEARCH_USERNAME}"',
+        'elasticsearch.password: "${ELASTICSEARCH_PASSWORD}"',
+        `elasticsearch.ssl.certificateAuthorities: [${JSON.stringify(caPath)}]`,
+        'elasticsearch.ssl.verificationMode: "full"',
+      ] : []),
+      `path.data: "${KIBANA_HOME}/data"`,
+      'telemetry.optIn: false',
+      'telemetry.allowChangingOptInStatus: false',
+    ].join('\n') + '\n';
+    const configData = { 'kibana.yml': yml };
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data: configData });
+
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: false,
+    });
+    const heapMiB = Math.floor((memoryLimit * 0.75) / MIB);
+    // With rewriteBasePath Kibana only answers below the base path; through the API-server proxy
+    // (rewriteBasePath false) requests arrive without it.
+    const statusPath = `${rewriteBasePath ? this.basePath : ''}/api/status`;
+    const statusProbe = es.securityEnabled
+      ? execProbe(authenticatedCurl(`http://127.0.0.1:${KIBANA_PORT}${statusPath}`, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD'))
+      : httpProbe(statusPath, 'ui');
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: this.replicas,
+        selector: { matchLabels: this.selectorLabels },
+        strategy: { type: 'Recreate' },
+        revisionHistoryLimit: 10,
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              [CONFIG_HASH_ANNOTATION]: contentHash(configData),
+              ...externalSecretsAnnotations([credentialsSecret, caSecret]),
+            },
+          },
+          spec: {
+            serviceAccountName: serviceAccount.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 30,
+            securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
+            affinity: podAntiAffinity(this.selectorLabels, props.antiAffinity ?? 'preferred'),
+            containers: [{
+              name: 'kibana',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'ui', containerPort: KIBANA_PORT }],
+              env: [
+                { name: 'NODE_OPTIONS', value: `--max-old-space-size=${heapMiB}` },
+                ...(credentialsSecret ? credentialEnv(credentialsSecret, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD') : []),
+              ],
+              resources: toResourceRequirements(resources),
+              securityContext: restrictedContainerSecurityContext(),
+              // Migrations run before the port opens; the status API then needs Elasticsearch.
+              startupProbe: startupBudget(tcpProbe('ui'), 300),
+              readinessProbe: statusProbe,
+              livenessProbe: tcpProbe('ui', { failureThreshold: 6 }),
+              volumeMounts: [
+                { name: 'config', mountPath: `${KIBANA_HOME}/config/kibana.yml`, subPath: 'kibana.yml', readOnly: true },
+                ...(caSecret ? [{ name: 'certs', mountPath: `${KIBANA_HOME}/config/certs`, readOnly: true }] : []),
+                { name: 'data', mountPath: `${KIBANA_HOME}/data` },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
+              ...(caSecret ? [{ name: 'certs', secret: { secretName: caSecret, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
+              { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [{ name: 'ui', port: KIBANA_PORT, targetPort: k8s.IntOrString.fromString('ui') }],
+      },
+    });
+
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        // The UI port only, from anywhere: the API-server proxy is not a pod.
+        ingress: [{ ports: [tcpPort(KIBANA_PORT)] }],
+      },
+    });
+
+    if (this.replicas > 1) {
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', {
+        name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1,
+      });
+    }
+    es.allowClient({ podLabels: this.selectorLabels, namespace: this.namespace });
+  }
+}

@@ -1,0 +1,174 @@
+import { Construct } from 'constructs';
+import { MetricsEndpoint } from '../core/metrics';
+import { check, checkDnsLabel } from '../core/validation';
+import {
+  AlertContext,
+  AlertProfile,
+  AlertThresholds,
+  ALERT_CATALOGUE,
+  componentAlerts,
+  DEFAULT_ALERT_THRESHOLDS,
+  isAlertProfile,
+} from './alert-catalogue';
+import { AlertRuleGroup, PlatformAlertRules } from './alert-rules';
+import { MetricsMonitor } from './metrics-monitor';
+import { equalityMatchers } from './promql';
+import { checkKubeLabels, checkPrometheusLabelName } from './validation';
+
+/** Props of {@link PlatformMonitoring}. */
+export interface PlatformMonitoringProps {
+  /** The components to scrape (each construct's `metricsEndpoint`); more with {@link PlatformMonitoring.addEndpoint}. @default - none */
+  readonly endpoints?: MetricsEndpoint[];
+  /**
+   * Labels on every ServiceMonitor/PodMonitor, matched by the Prometheus `serviceMonitorSelector` /
+   * `podMonitorSelector` (kube-prometheus-stack: `release: <helm release>`).
+   * @default { prometheus: 'platform' }
+   */
+  readonly monitorLabels?: Record<string, string>;
+  /** Labels on the PrometheusRule, matched by the Prometheus `ruleSelector`. @default { prometheus: 'platform' } */
+  readonly ruleLabels?: Record<string, string>;
+  /**
+   * Emit the PrometheusRule with one alert group per component (target alerts plus the
+   * component's catalogue entry). With `false`, only monitors are emitted; a group added with
+   * {@link PlatformMonitoring.addRuleGroup} still creates the PrometheusRule. @default true
+   */
+  readonly alerts?: boolean;
+  /** `metadata.name` of the PrometheusRule. @default 'platform-alerts' */
+  readonly ruleName?: string;
+  /**
+   * Catalogue entry per component id, for components whose id is not itself a profile
+   * (e.g. `{ shop: 'webapp' }`); `'none'` keeps only the target alerts.
+   * @default - the component id when it is a profile (`node-exporter`, `zookeeper`, `kafka`, `elasticsearch`, `fluentd`, `webapp`), else none
+   */
+  readonly alertProfiles?: Record<string, AlertProfile | 'none'>;
+  /**
+   * StatefulSet / DaemonSet / Deployment name per component id, to narrow the kube-state-metrics
+   * rollout alerts to that workload (e.g. `{ zookeeper: 'zk', kafka: 'kafka' }`).
+   * @default - every workload of that kind in the component's namespace
+   */
+  readonly workloads?: Record<string, string>;
+  /**
+   * Label matchers of the kube-state-metrics series. The rollout alerts need kube-state-metrics
+   * scraped with `honorLabels: true` (kube-prometheus-stack's default) so its `namespace`,
+   * `statefulset`, `daemonset` and `deployment` labels name the Kubernetes object.
+   * @default { job: 'kube-state-metrics' }
+   */
+  readonly kubeStateMetricsSelector?: Record<string, string>;
+  /** Alert thresholds. @default DEFAULT_ALERT_THRESHOLDS */
+  readonly thresholds?: AlertThresholds;
+  /** Base URL for `runbook_url` annotations (`<base>#<alert name lowercase>`). @default - only inline `runbook` annotations */
+  readonly runbookBaseUrl?: string;
+}
+
+/**
+ * Monitoring for the whole platform (SPEC §8): one {@link MetricsMonitor} (ServiceMonitor or
+ * PodMonitor) per {@link MetricsEndpoint}, and one PrometheusRule whose groups are named after the
+ * components: target down/absent for every component, plus the catalogue alerts of its profile
+ * (ZooKeeper not serving/no leader, Kafka under-replicated/offline partitions and controller,
+ * Elasticsearch red/yellow, Fluentd retries and buffers, node filesystems, DaemonSet/StatefulSet
+ * rollouts stuck, Deployment replicas unavailable). Custom groups join with {@link addRuleGroup}.
+ *
+ * Lives in the monitoring chart (its namespace holds every monitor and the rule); the rollout
+ * alerts need kube-state-metrics, which the Prometheus Operator stack ships.
+ */
+export class PlatformMonitoring extends Construct {
+  public readonly monitors: MetricsMonitor[] = [];
+  private rulesObject?: PlatformAlertRules;
+  private readonly props: PlatformMonitoringProps;
+  private readonly thresholds: Required<AlertThresholds>;
+  private readonly kubeStateMetrics: string;
+
+  constructor(scope: Construct, id: string, props: PlatformMonitoringProps = {}) {
+    super(scope, id);
+    this.props = props;
+    if (props.monitorLabels !== undefined) checkKubeLabels(this, 'monitorLabels', props.monitorLabels);
+    for (const [component, profile] of Object.entries(props.alertProfiles ?? {})) {
+      check(profile === 'none' || isAlertProfile(profile), this, `alertProfiles[${component}]`, profile,
+        `must be one of ${[...Object.keys(ALERT_CATALOGUE), 'none'].join(', ')}`);
+    }
+    for (const [component, workload] of Object.entries(props.workloads ?? {})) {
+      checkDnsLabel(this, `workloads[${component}]`, workload);
+    }
+    const ksm = props.kubeStateMetricsSelector ?? { job: 'kube-state-metrics' };
+    for (const key of Object.keys(ksm)) {
+      checkPrometheusLabelName(this, 'kubeStateMetricsSelector key', key);
+      check(key !== 'namespace', this, 'kubeStateMetricsSelector key', key, 'is set per component from the endpoint namespace');
+    }
+    this.kubeStateMetrics = equalityMatchers(ksm);
+    this.thresholds = this.checkThresholds(props.thresholds ?? {});
+
+    if (props.alerts ?? true) this.ensureRules();
+    for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);
+    this.node.addValidation({ validate: () => this.unknownComponents() });
+  }
+
+  /** The PrometheusRule construct; undefined when alerts are off and no custom group was added. */
+  public get rules(): PlatformAlertRules | undefined {
+    return this.rulesObject;
+  }
+
+  /** Scrapes one more component; its id must be unique. Adds its alert group when alerts are on. */
+  public addEndpoint(endpoint: MetricsEndpoint): MetricsMonitor {
+    const component = checkDnsLabel(this, 'endpoints[].component', endpoint?.component);
+    check(!this.monitors.some((m) => m.name === component), this, 'endpoints[].component', component,
+      'must be unique: it names the monitor, the job label and the alert group');
+    const monitor = new MetricsMonitor(this, component, { endpoint, labels: this.props.monitorLabels });
+    this.monitors.push(monitor);
+    if (this.props.alerts ?? true) {
+      this.ensureRules().addGroup({ name: component, rules: componentAlerts(this.contextFor(monitor), this.profileOf(component)) });
+    }
+    return monitor;
+  }
+
+  /** Adds a custom alert group (application SLOs, error rates) to the PrometheusRule. */
+  public addRuleGroup(group: AlertRuleGroup): void {
+    this.ensureRules().addGroup(group);
+  }
+
+  private ensureRules(): PlatformAlertRules {
+    this.rulesObject ??= new PlatformAlertRules(this, 'Rules', {
+      name: this.props.ruleName,
+      labels: this.props.ruleLabels,
+      runbookBaseUrl: this.props.runbookBaseUrl,
+    });
+    return this.rulesObject;
+  }
+
+  private profileOf(component: string): AlertProfile | undefined {
+    const mapped = this.props.alertProfiles?.[component];
+    if (mapped !== undefined) return mapped === 'none' ? undefined : mapped;
+    return isAlertProfile(component) ? component : undefined;
+  }
+
+  private contextFor(monitor: MetricsMonitor): AlertContext {
+    return {
+      component: monitor.name,
+      namespace: monitor.targetNamespace,
+      kubectlSelector: Object.entries(monitor.endpoint.selector).map(([k, v]) => `${k}=${v}`).join(','),
+      series: monitor.seriesSelector,
+      kubeStateMetrics: `${this.kubeStateMetrics},namespace="${monitor.targetNamespace}"`,
+      workload: this.props.workloads?.[monitor.name],
+      thresholds: this.thresholds,
+    };
+  }
+
+  private checkThresholds(t: AlertThresholds): Required<AlertThresholds> {
+    const merged = { ...DEFAULT_ALERT_THRESHOLDS, ...t };
+    check(Number.isFinite(merged.filesystemFreePercent) && merged.filesystemFreePercent > 0 && merged.filesystemFreePercent < 100,
+      this, 'thresholds.filesystemFreePercent', merged.filesystemFreePercent, 'must be a percentage above 0 and below 100');
+    check(Number.isInteger(merged.zookeeperOutstandingRequests) && merged.zookeeperOutstandingRequests >= 1,
+      this, 'thresholds.zookeeperOutstandingRequests', merged.zookeeperOutstandingRequests, 'must be an integer >= 1');
+    check(Number.isInteger(merged.fluentdBufferBytes) && merged.fluentdBufferBytes >= 1,
+      this, 'thresholds.fluentdBufferBytes', merged.fluentdBufferBytes, 'must be an integer number of bytes >= 1');
+    return merged;
+  }
+
+  /** A profile or workload given for a component that was never added is a typo: fail synth. */
+  private unknownComponents(): string[] {
+    const known = new Set(this.monitors.map((m) => m.name));
+    return [
+      ...Object.keys(this.props.alertProfiles ?? {}).filter((c) => !known.has(c)).map((c) => `alertProfiles names unknown component "${c}" (known: ${[...known].join(', ')})`),
+      ...Object.keys(this.props.workloads ?? {}).filter((c) => !known.has(c)).map((c) => `workloads names unknown component "${c}" (known: ${[...known].join(', ')})`),
+    ];
+  }
+}
