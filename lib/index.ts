@@ -24,3 +24,4 @@ export * from './kafka';
 export * from './logging';
 export * from './monitoring';
 export * from './core/external-secrets';
+export * from './platform/network';

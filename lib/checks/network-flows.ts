@@ -1,7 +1,7 @@
 import { NAMESPACE_NAME_LABEL } from '../core/network';
 import { ManifestIndex, namespaceOf, violation } from './objects';
 import { PodTemplate, podTemplatesOf } from './pod-templates';
-import { resolveNamedPort } from './ports';
+import { containerPortsOf, resolveNamedPort } from './ports';
 import { hasLabels, LabelSelector, selectorMatches } from './selectors';
 import { Manifest, Violation } from './types';
 
@@ -13,6 +13,7 @@ import { Manifest, Violation } from './types';
  * - A peer's `namespaceSelector` matches Namespace labels, including the implicit
  *   `kubernetes.io/metadata.name`; a `podSelector` without `namespaceSelector` means the policy's namespace;
  *   absent `from`/`to` or `ports` mean everything.
+ * - Host-network pods are outside NetworkPolicies: connections to or from them are not filtered.
  * - `ipBlock` peers never match pods (CNIs differ on pod IPs in ipBlocks; rely on selectors).
  * - Named ports resolve through the target pod templates' container ports (matching `to.labels`).
  */
@@ -52,6 +53,12 @@ class FlowContext {
   /** Namespace labels, with the implicit name label the API server adds. */
   public namespaceLabels(namespace: string): Record<string, string> {
     return { ...(this.index.namespaceLabels(namespace) ?? {}), [NAMESPACE_NAME_LABEL]: namespace };
+  }
+
+  /** True when every pod template of `pod` uses the host network: NetworkPolicies do not apply to it. */
+  public onHostNetwork(pod: PodRef): boolean {
+    const templates = this.templatesOf(pod);
+    return templates.length > 0 && templates.every((t) => t.spec?.hostNetwork === true);
   }
 
   /** Pod templates of `pod` (its namespace, labels including `pod.labels`). */
@@ -107,11 +114,13 @@ function rulesAllow(ctx: FlowContext, policy: Manifest, rules: any[], peerKey: '
 }
 
 function ingressAllowed(ctx: FlowContext, from: PodRef, to: PodRef, port: number, protocol: string): boolean {
+  if (ctx.onHostNetwork(to)) return true;
   const policies = selectingPolicies(ctx, to, 'Ingress');
   return policies.length === 0 || policies.some((p) => rulesAllow(ctx, p, p.spec?.ingress ?? [], 'from', from, to, port, protocol));
 }
 
 function egressAllowed(ctx: FlowContext, from: PodRef, to: PodRef, port: number, protocol: string): boolean {
+  if (ctx.onHostNetwork(from)) return true;
   const policies = selectingPolicies(ctx, from, 'Egress');
   return policies.length === 0 || policies.some((p) => rulesAllow(ctx, p, p.spec?.egress ?? [], 'to', to, to, port, protocol));
 }
@@ -163,6 +172,39 @@ export function checkFlows(manifests: Manifest[], flows: Flow[]): Violation[] {
     if (!dnsAllowed(ctx, flow.from)) {
       out.push(violation('flows/dns', resource, `source in ${flow.from.namespace} cannot reach kube-dns on UDP and TCP 53`,
         'allow egress to kube-system pods labelled k8s-app=kube-dns on port 53 (UDP and TCP)'));
+    }
+  }
+  return out;
+}
+
+/** True when `flow` covers a connection from `from` to `to` on `port`/`protocol`. */
+function declares(flow: Flow, from: PodRef, to: PodRef, port: number, protocol: string): boolean {
+  return flow.from.namespace === from.namespace && hasLabels(flow.from.labels, from.labels)
+    && flow.to.namespace === to.namespace && hasLabels(flow.to.labels, to.labels)
+    && flow.port === port && (flow.protocol ?? 'TCP') === protocol;
+}
+
+/**
+ * `flows/undeclared`: nothing is open that was not declared. For every source (each pod template,
+ * plus `extraSources` such as Prometheus or a pod in an unrelated namespace) and every port every
+ * pod template declares, a connection the NetworkPolicies allow must be covered by a declared flow.
+ * Host-network pods are skipped: NetworkPolicies do not apply to them.
+ */
+export function checkOnlyDeclaredFlows(manifests: Manifest[], declared: Flow[], extraSources: PodRef[] = []): Violation[] {
+  const ctx = new FlowContext(manifests);
+  const podNetwork = ctx.templates.filter((t) => t.spec?.hostNetwork !== true);
+  const sources: PodRef[] = [...podNetwork.map((t) => ({ namespace: t.namespace, labels: t.labels })), ...extraSources];
+  const out: Violation[] = [];
+  for (const target of podNetwork) {
+    const to = { namespace: target.namespace, labels: target.labels };
+    for (const { containerPort, protocol } of containerPortsOf(target)) {
+      for (const from of sources) {
+        if (!allows(ctx, from, to, containerPort, protocol)) continue;
+        if (declared.some((flow) => declares(flow, from, to, containerPort, protocol))) continue;
+        out.push(violation('flows/undeclared', target.resource,
+          `${protocol}/${containerPort} is open to ${from.namespace} ${JSON.stringify(from.labels)}, which no declared flow needs`,
+          'narrow the NetworkPolicies (default-deny plus declared flows) or declare the flow'));
+      }
     }
   }
   return out;

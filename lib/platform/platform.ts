@@ -9,6 +9,7 @@ import { demoWebAppProps } from '../webapp/demo';
 import { WebApp } from '../webapp/web-app';
 import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import { NamespacesChart, NamespaceSpec } from './namespaces';
+import { NetworkChart } from './network';
 import { PlatformProfile, PROFILES } from './profile';
 
 /** Options of {@link buildPlatform}. */
@@ -27,11 +28,19 @@ export interface PlatformOptions {
    * platform can live in one app and one cluster. @default - no prefix
    */
   readonly tenant?: string;
+  /**
+   * Where Fluentd may reach the Kubernetes API server (ports 443 and 6443). NetworkPolicies cannot
+   * select the API server by labels; narrow this to the control plane's addresses when known.
+   * @default '0.0.0.0/0'
+   */
+  readonly apiServerCidr?: string;
 }
 
 /** The charts and constructs of the platform, charts in apply order. */
 export interface PlatformCharts {
   readonly namespaces: NamespacesChart;
+  /** Default-deny plus DNS and the declared flows' egress, applied right after the namespaces. */
+  readonly network: NetworkChart;
   readonly streaming: Chart;
   readonly zookeeper: ZookeeperEnsemble;
   readonly kafka: KafkaCluster;
@@ -51,6 +60,8 @@ export interface PlatformCharts {
    * are derived from the monitors themselves (`monitorFlows(manifests, prometheus)`).
    */
   readonly flows: Flow[];
+  /** Ports open to any pod of the cluster (user-facing services): Kibana's UI and the web app. */
+  readonly openServices: Array<{ readonly name: string; readonly to: PodRef; readonly port: number }>;
   /** The Prometheus pods, for `monitorFlows`. */
   readonly prometheus: PodRef;
 }
@@ -161,5 +172,25 @@ export function buildPlatform(app: App, options: PlatformOptions = {}): Platform
     ...efk.flows,
   ];
 
-  return { namespaces, streaming, zookeeper, kafka, logging, loggingAgents, efk, metrics, nodeExporter, apps, webApp, monitoring, charts, flows, prometheus };
+  const openServices = [
+    { name: 'kibana ui', to: pods(efk.kibana), port: 5601 },
+    { name: 'podinfo http', to: pods(webApp), port: 9898 },
+  ];
+
+  const network = new NetworkChart(app, `${prefix}network`, {
+    defaultDenyNamespaces: [streaming, logging, loggingAgents, metrics, apps].map((c) => c.namespace!),
+    flows: flows.filter((f) => f.from.namespace !== monitoringNamespace),
+    externalEgress: [{
+      name: 'fluentd-apiserver',
+      namespace: efk.fluentd.namespace,
+      podLabels: efk.fluentd.selectorLabels,
+      cidr: options.apiServerCidr ?? '0.0.0.0/0',
+      ports: [443, 6443],
+    }],
+  });
+  network.addDependency(namespaces);
+  streaming.addDependency(network);
+  charts.splice(1, 0, network);
+
+  return { namespaces, network, streaming, zookeeper, kafka, logging, loggingAgents, efk, metrics, nodeExporter, apps, webApp, monitoring, charts, flows, openServices, prometheus };
 }

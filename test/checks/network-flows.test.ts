@@ -1,4 +1,4 @@
-import { checkFlows, egressAllowsDns, Flow, Manifest, networkAllows } from '../../lib/checks';
+import { checkFlows, checkOnlyDeclaredFlows, egressAllowsDns, Flow, Manifest, networkAllows } from '../../lib/checks';
 import { expectClean, expectOnly, fixture, namespaceObject, NS, SELECTOR } from './fixtures';
 
 const CLIENT = { namespace: NS, labels: { app: 'client' } };
@@ -125,5 +125,30 @@ describe('checkFlows', () => {
 
   test('flows/unknown-target: a target no pod template carries would pass vacuously', () => {
     expectOnly(checkFlows(withPolicies(), [{ ...flow, to: { namespace: NS, labels: { app: 'wbe' } } }]), 'flows/unknown-target');
+  });
+});
+
+describe('checkOnlyDeclaredFlows', () => {
+  const deny = policy('deny', { podSelector: {}, policyTypes: ['Ingress'] });
+  const fromClient = ingress([{ podSelector: { matchLabels: CLIENT.labels } }], [{ port: 8080, protocol: 'TCP' }]);
+  const declared: Flow[] = [{ name: 'client -> server', from: CLIENT, to: SERVER, port: 8080 }];
+
+  test('passes when only declared flows are open', () => {
+    expect(checkOnlyDeclaredFlows(withPolicies(deny, fromClient), declared, [CLIENT])).toEqual([]);
+  });
+
+  test('fails on a port open to a source no flow declares', () => {
+    const open = ingress(undefined, [{ port: 8080, protocol: 'TCP' }]);
+    const violations = checkOnlyDeclaredFlows(withPolicies(open), declared, [CLIENT, { namespace: 'elsewhere', labels: {} }]);
+    expect(violations.map((v) => v.rule)).toContain('flows/undeclared');
+    expect(violations.map((v) => v.message)).toContainEqual(expect.stringMatching(/TCP\/8080 is open to elsewhere/));
+  });
+
+  test('host-network pods are outside NetworkPolicies', () => {
+    const m = withPolicies(deny);
+    const server = m.find((o) => o.kind === 'Deployment')!;
+    server.spec.template.spec.hostNetwork = true;
+    expect(networkAllows(m, CLIENT, SERVER, 8080)).toBe(true);
+    expect(checkOnlyDeclaredFlows(m, [], [CLIENT])).toEqual([]);
   });
 });

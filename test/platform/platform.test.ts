@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildPlatform, PlatformOptions, PROFILES, resolveProfile } from '../../lib';
-import { formatViolations, manifestsOf, monitorFlows, runAllChecks } from '../../lib/checks';
+import { checkOnlyDeclaredFlows, formatViolations, manifestsOf, monitorFlows, PodRef, runAllChecks } from '../../lib/checks';
 
 type Obj = Record<string, any>;
 
@@ -39,6 +39,16 @@ describe.each(['production', 'dev'] as const)('platform (%s profile)', (profileN
     const scrapes = monitorFlows(manifests, prometheus);
     expect(scrapes.length).toBeGreaterThanOrEqual(6);
     expect(formatViolations(runAllChecks(manifests, { flows: [...flows, ...scrapes] }))).toBe('');
+  });
+
+  test('the network opens exactly the declared flows', () => {
+    const app = new App({ recordConstructMetadata: false });
+    const { flows, prometheus, openServices } = buildPlatform(app, options);
+    const manifests = manifestsOf(app);
+    const outsider: PodRef = { namespace: 'somewhere-else', labels: { app: 'curious' } };
+    const clients = [outsider, prometheus].flatMap((from) => openServices.map((s) => ({ ...s, from })));
+    const declared = [...flows, ...monitorFlows(manifests, prometheus), ...clients];
+    expect(formatViolations(checkOnlyDeclaredFlows(manifests, declared, [prometheus, outsider]))).toBe('');
   });
 
   test('dist/ holds only numbered manifests, namespaces first', () => {
