@@ -1,13 +1,13 @@
 import { App, Chart } from 'cdk8s';
 import type { Flow, PodRef } from '../checks/network-flows';
 import { ComputeResources } from '../core/resources';
-import { KafkaCluster } from '../kafka/kafka-cluster';
-import { EfkStack } from '../logging/efk-stack';
+import { KafkaCluster, KafkaClusterProps } from '../kafka/kafka-cluster';
+import { EfkStack, EfkStackProps } from '../logging/efk-stack';
 import { MonitoringChart } from '../monitoring/monitoring-chart';
-import { NodeExporter } from '../node-exporter/node-exporter';
+import { NodeExporter, NodeExporterProps } from '../node-exporter/node-exporter';
 import { demoWebAppProps } from '../webapp/demo';
-import { WebApp } from '../webapp/web-app';
-import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
+import { WebApp, WebAppProps } from '../webapp/web-app';
+import { ZookeeperEnsemble, ZookeeperEnsembleProps } from '../zookeeper/zookeeper-ensemble';
 import { NamespacesChart, NamespaceSpec } from './namespaces';
 import { NetworkChart } from './network';
 import { PlatformProfile, PROFILES } from './profile';
@@ -34,6 +34,16 @@ export interface PlatformOptions {
    * @default '0.0.0.0/0'
    */
   readonly apiServerCidr?: string;
+  /**
+   * Per-component props layered over the profile's, e.g. a staged Kafka rollout:
+   * `{ kafka: { image: 'apache/kafka:3.9.2', partition: KafkaRollout.canary(3) } }`.
+   * @default - the profile's props
+   */
+  readonly zookeeper?: Partial<ZookeeperEnsembleProps>;
+  readonly kafka?: Partial<Omit<KafkaClusterProps, 'mode'>>;
+  readonly efk?: Partial<Omit<EfkStackProps, 'agentScope'>>;
+  readonly nodeExporter?: NodeExporterProps;
+  readonly webApp?: Partial<WebAppProps>;
 }
 
 /** The charts and constructs of the platform, charts in apply order. */
@@ -107,6 +117,7 @@ export function buildPlatform(app: App, options: PlatformOptions = {}): Platform
     partOf: 'streaming',
     monitoringNamespace,
     ...(profile.smallResources ? { resources: DEV_ZOOKEEPER_RESOURCES, storage: { size: '1Gi' } } : {}),
+    ...options.zookeeper,
   });
   const kafka = new KafkaCluster(streaming, 'kafka', {
     name: 'kafka',
@@ -117,6 +128,7 @@ export function buildPlatform(app: App, options: PlatformOptions = {}): Platform
     partOf: 'streaming',
     monitoringNamespace,
     ...(profile.smallResources ? { resources: DEV_KAFKA_RESOURCES, storage: { size: '1Gi' } } : {}),
+    ...options.kafka,
   });
 
   const logging = chart('logging', ns('logging'));
@@ -126,6 +138,7 @@ export function buildPlatform(app: App, options: PlatformOptions = {}): Platform
     profile: profile.name,
     clusterDomain: options.clusterDomain,
     monitoringNamespace,
+    ...options.efk,
   });
   for (const spec of efk.namespaceSpecs) namespaces.addNamespace(spec);
 
@@ -135,11 +148,11 @@ export function buildPlatform(app: App, options: PlatformOptions = {}): Platform
     reason: 'node-exporter reads the node itself: host network and PID namespaces and read-only host filesystems',
   });
   const metrics = chart('metrics', ns('metrics'));
-  const nodeExporter = new NodeExporter(metrics, 'node-exporter', { partOf: 'metrics' });
+  const nodeExporter = new NodeExporter(metrics, 'node-exporter', { partOf: 'metrics', ...options.nodeExporter });
 
   namespaces.addNamespace(restricted(ns('apps')));
   const apps = chart('apps', ns('apps'));
-  const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({ replicas: profile.statelessReplicas, monitoringNamespace }));
+  const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({ replicas: profile.statelessReplicas, monitoringNamespace, ...options.webApp }));
 
   namespaces.addNamespace(restricted(monitoringNamespace));
   const endpoints = [zookeeper.metricsEndpoint, kafka.metricsEndpoint!, efk.elasticsearch.metricsEndpoint, efk.fluentd.metricsEndpoint,

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { buildPlatform, PlatformOptions, PROFILES, resolveProfile } from '../../lib';
+import { buildPlatform, KafkaRollout, PlatformOptions, PROFILES, resolveProfile } from '../../lib';
 import { checkOnlyDeclaredFlows, formatViolations, manifestsOf, monitorFlows, PodRef, runAllChecks } from '../../lib/checks';
 
 type Obj = Record<string, any>;
@@ -67,6 +67,19 @@ describe.each(['production', 'dev'] as const)('platform (%s profile)', (profileN
     const created = new Set(charts[0].toJson().filter((o: Obj) => o.kind === 'Namespace').map((o: Obj) => o.metadata.name));
     const used = charts.flatMap((c) => c.toJson()).map((o: Obj) => o.metadata.namespace).filter(Boolean);
     for (const namespace of used) expect(created).toContain(namespace);
+  });
+});
+
+describe('component overrides', () => {
+  test('a Kafka canary is one override: new image, partition = replicas - 1', () => {
+    const kafka = (options: PlatformOptions): Obj => buildPlatform(new App(), options).streaming.toJson()
+      .find((o: Obj) => o.kind === 'StatefulSet' && o.metadata.name === 'kafka');
+    const before = kafka({});
+    const canary = kafka({ kafka: { image: 'apache/kafka:3.9.2', partition: KafkaRollout.canary(3) } });
+    expect(canary.spec.updateStrategy.rollingUpdate.partition).toBe(2);
+    expect(canary.spec.template.spec.containers[0].image).toBe('apache/kafka:3.9.2');
+    expect(canary.spec.selector).toEqual(before.spec.selector);
+    expect(canary.spec.volumeClaimTemplates).toEqual(before.spec.volumeClaimTemplates);
   });
 });
 
