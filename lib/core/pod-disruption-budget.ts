@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { check, checkDnsSubdomain, checkInteger } from './validation';
+import { check, checkDnsSubdomain, checkInteger, checkLabels } from './validation';
 
 /** Props of {@link PodDisruptionBudget}. */
 export interface PodDisruptionBudgetProps {
@@ -30,6 +30,7 @@ export class PodDisruptionBudget extends Construct {
     this.name = checkDnsSubdomain(this, 'name', props.name);
     this.maxUnavailable = checkInteger(this, 'maxUnavailable', props.maxUnavailable, 1);
     check(Object.keys(props.selector).length > 0, this, 'selector', '{}', 'must hold at least one label, or the budget would select every pod in the namespace');
+    checkLabels(this, 'selector', props.selector);
     this.apiObject = new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: { name: this.name, labels: props.labels },
       spec: {

@@ -48,3 +48,13 @@ export function jvmHeapFlags(memoryLimit: string, fraction = 0.5): string {
   const heap = jvmHeapMiB(memoryLimit, fraction);
   return `-Xms${heap}m -Xmx${heap}m`;
 }
+
+/** Smallest container memory limit a JVM workload accepts: its heap takes half, never below 64 MiB. */
+export const MIN_JVM_MEMORY = '256Mi';
+
+/** A JVM container's memory limit of at least {@link MIN_JVM_MEMORY}. */
+export function checkJvmMemoryLimit(scope: IConstruct, prop: string, value: string): string {
+  const bytes = checkQuantity(scope, prop, value);
+  check(bytes >= parseQuantity(MIN_JVM_MEMORY)!, scope, prop, value, `must be at least ${MIN_JVM_MEMORY} for a JVM (the heap is half the limit)`);
+  return value;
+}

@@ -75,3 +75,32 @@ export function isPinnedImage(image: string): boolean {
   const tag = lastSegment.slice(colon + 1);
   return /^[\w][\w.-]{0,127}$/.test(tag) && tag !== 'latest';
 }
+
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A label value (at most 63 characters: alphanumerics, '-', '_', '.', alphanumeric at both ends); undefined passes. */
+export function checkLabelValue<T extends string | undefined>(scope: IConstruct, prop: string, value: T): T {
+  if (value === undefined) return value;
+  check(typeof value === 'string' && LABEL_VALUE.test(value), scope, prop, value,
+    "must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
+  return value;
+}
+
+/** A label key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
+export function isLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix)));
+}
+
+/** Label keys and values of a selector or label set. */
+export function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>): Record<string, string> {
+  for (const [key, value] of Object.entries(labels)) {
+    check(isLabelKey(key), scope, `${prop} key`, key, "must be a label key: an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'");
+    checkLabelValue(scope, `${prop}[${key}]`, value);
+  }
+  return labels;
+}

@@ -8,11 +8,11 @@ import { namespaceOf } from '../core/namespace';
 import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { startupBudget, tcpProbe } from '../core/probes';
-import { checkQuantity, jvmHeapMiB } from '../core/quantity';
+import { checkJvmMemoryLimit, checkQuantity, jvmHeapMiB } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPinnedImage, checkPort } from '../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage, checkPort } from '../core/validation';
 import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import {
   KAFKA_PATHS, kafkaVersionOf, kafkaLocalJmxOpts, kafkaLoggingFor, KafkaPropertyList, renderKafkaJmxExporterConfig, renderKafkaProperties, renderKafkaStartScript,
@@ -379,6 +379,7 @@ export class KafkaCluster extends Construct {
 
     this.clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_BROKER_RESOURCES);
+    checkJvmMemoryLimit(this, 'resources.limits.memory', resources.limits.memory);
     const storage = this.checkStorage('storage', props.storage, '100Gi');
     this.partition = checkInteger(this, 'partition', props.partition ?? 0, 0, this.replicas);
     const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 30);
@@ -414,7 +415,7 @@ export class KafkaCluster extends Construct {
 
     // Names, labels, addresses.
     this.headlessServiceName = `${this.name}-hs`;
-    const identity = (component: Role) => ({ name: 'kafka', instance: this.name, component, partOf: props.partOf, version: imageVersion(this.image) });
+    const identity = (component: Role) => ({ name: 'kafka', instance: this.name, component, partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
     this.selectorLabels = selectorLabels(identity('broker'));
     const brokerLabels = standardLabels(identity('broker'));
     const svcDomain = `${this.namespace}.svc.${this.clusterDomain}`;

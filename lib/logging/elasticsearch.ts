@@ -15,7 +15,7 @@ import {
   relaxedContainerSecurityContext, restrictedContainerSecurityContext, restrictedPodSecurityContext,
   SecurityRelaxation, securityExceptionAnnotations,
 } from '../core/security';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPinnedImage } from '../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import type { PodSecurityLevel } from '../platform/namespaces';
 import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkProfile, checkSecretName, ELASTIC_STACK_VERSION,
@@ -279,7 +279,7 @@ export class Elasticsearch extends Construct {
     this.url = `${this.securityEnabled ? 'https' : 'http'}://${this.host}:${ELASTICSEARCH_PORTS.http}`;
     const identity = { name: 'elasticsearch', instance: this.name, component: 'node' };
     this.selectorLabels = selectorLabels(identity);
-    const labels = standardLabels({ ...identity, partOf: props.partOf ?? LOGGING_PART_OF, version: imageVersion(this.image) });
+    const labels = standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(this.image) });
     const nodeNames = Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}`);
 
     const configData = {

@@ -11,7 +11,7 @@ import { checkQuantity, MIB, parseQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { tolerateEverything } from '../core/scheduling';
 import { relaxedContainerSecurityContext, SecurityRelaxation, securityExceptionAnnotations } from '../core/security';
-import { check, checkDnsLabel, checkInteger, checkPinnedImage } from '../core/validation';
+import { check, checkDnsLabel, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import type { PodSecurityLevel } from '../platform/namespaces';
 import { checkSecretName, credentialEnv, externalSecretsAnnotations, LOGGING_PART_OF } from './common';
 import { Elasticsearch } from './elasticsearch';
@@ -174,7 +174,7 @@ export class Fluentd extends Construct {
 
     const identity = { name: 'fluentd', instance: this.name, component: 'agent' };
     this.selectorLabels = selectorLabels(identity);
-    const labels = standardLabels({ ...identity, partOf: props.partOf ?? LOGGING_PART_OF, version: imageVersion(this.image) });
+    const labels = standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(this.image) });
 
     this.config = renderFluentConf({
       stateDir,

@@ -10,7 +10,7 @@ import { MIB, parseQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { AntiAffinityMode, podAntiAffinity } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { check, checkDnsLabel, checkInteger, checkPinnedImage } from '../core/validation';
+import { check, checkDnsLabel, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkSecretName, credentialEnv, externalSecretsAnnotations,
   LOGGING_PART_OF,
@@ -145,7 +145,7 @@ export class Kibana extends Construct {
 
     const identity = { name: 'kibana', instance: this.name, component: 'ui' };
     this.selectorLabels = selectorLabels(identity);
-    const labels = standardLabels({ ...identity, partOf: props.partOf ?? LOGGING_PART_OF, version: imageVersion(this.image) });
+    const labels = standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(this.image) });
 
     const caPath = `${KIBANA_HOME}/config/certs/ca.crt`;
     const yml = [

@@ -7,7 +7,7 @@ import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { tolerateEverything } from '../core/scheduling';
 import { relaxedContainerSecurityContext, restrictedPodSecurityContext, securityExceptionAnnotations, SecurityRelaxation, NOBODY } from '../core/security';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPinnedImage, checkPort } from '../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage, checkPort } from '../core/validation';
 import { budgetToIntOrString, changeCauseAnnotations, checkIntOrPercent, IntOrPercent } from '../core/rollout';
 
 /** Pinned upstream image (v1.9.1, released 2025-04; the 1.9 line is current). */
@@ -153,7 +153,7 @@ export class NodeExporter extends Construct {
 
     this.selectorLabels = selectorLabels({ name: 'node-exporter', instance: this.name, component: 'exporter' });
     const labels = {
-      ...standardLabels({ name: 'node-exporter', instance: this.name, component: 'exporter', partOf: props.partOf, version: imageVersion(this.image) }),
+      ...standardLabels({ name: 'node-exporter', instance: this.name, component: 'exporter', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) }),
       // Origin label, informational only: selectors use the app.kubernetes.io labels above.
       app: this.name,
     };

@@ -56,6 +56,8 @@ export class NamespacesChart extends Chart {
   public addNamespace(spec: NamespaceSpec): k8s.KubeNamespace {
     const name = checkDnsLabel(this, 'namespaces[].name', spec.name);
     check(!this.namespaces[name], this, 'namespaces[].name', name, 'must be unique');
+    check(['restricted', 'baseline', 'privileged'].includes(spec.podSecurity), this, `namespaces[${name}].podSecurity`, spec.podSecurity,
+      'must be a Pod Security Standard level: "restricted", "baseline" or "privileged"');
     check(spec.podSecurity === 'restricted' || (spec.reason ?? '').trim().length >= 10, this, `namespaces[${name}].reason`, spec.reason ?? '',
       `namespace ${name} asks for Pod Security "${spec.podSecurity}": say why in at least 10 characters`);
     const ns = new k8s.KubeNamespace(this, name, {

@@ -11,7 +11,7 @@ import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, NOBODY } from '../core/security';
-import { check, checkDnsLabel, checkInteger, checkPinnedImage, checkPort } from '../core/validation';
+import { check, checkDnsLabel, checkInteger, checkLabelValue, checkLabels, checkPinnedImage, checkPort } from '../core/validation';
 import { ApiAccess, checkApiRules } from '../core/api-access';
 import { budgetToIntOrString, changeCauseAnnotations, checkIntOrPercent, IntOrPercent, isZeroBudget } from '../core/rollout';
 
@@ -173,6 +173,7 @@ export class WebApp extends Construct {
     }
     const metricsPort = props.metricsPort === undefined ? undefined : checkPort(this, 'metricsPort', props.metricsPort);
     check(metricsPort === undefined || metricsPort !== this.port, this, 'metricsPort', metricsPort, `must differ from port (${this.port}): metrics get their own named port`);
+    check(metricsPort === undefined || metricsPort !== servicePort, this, 'servicePort', servicePort, `must differ from metricsPort (${metricsPort}): a Service cannot expose one port number twice`);
     const metricsPath = checkHttpPath(this, 'metricsPath', props.metricsPath ?? '/metrics');
     const readinessPath = checkHttpPath(this, 'readinessPath', props.readinessPath ?? '/');
     const livenessPath = checkHttpPath(this, 'livenessPath', props.livenessPath ?? readinessPath);
@@ -196,11 +197,12 @@ export class WebApp extends Construct {
     const callsApi = props.apiAccess !== undefined;
     (props.allowFrom ?? []).forEach((peer, i) => {
       if (peer.namespace !== undefined) checkDnsLabel(this, `allowFrom[${i}].namespace`, peer.namespace);
+      checkLabels(this, `allowFrom[${i}].podLabels`, peer.podLabels);
     });
 
     this.selectorLabels = selectorLabels({ name: this.name, instance: this.name, component: 'web' });
-    const version = props.version ?? imageVersion(this.image);
-    const labels = standardLabels({ name: this.name, instance: this.name, component: 'web', partOf: props.partOf, version });
+    const version = checkLabelValue(this, 'version', props.version) ?? imageVersion(this.image);
+    const labels = standardLabels({ name: this.name, instance: this.name, component: 'web', partOf: checkLabelValue(this, 'partOf', props.partOf), version });
     this.url = `${this.name}.${this.namespace}.svc:${servicePort}`;
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {

@@ -8,11 +8,11 @@ import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/netwo
 import { MetricsEndpoint } from '../core/metrics';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, startupBudget } from '../core/probes';
-import { jvmHeapMiB, checkQuantity } from '../core/quantity';
+import { checkJvmMemoryLimit, checkQuantity, jvmHeapMiB } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkOddQuorum, checkPinnedImage } from '../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOddQuorum, checkPinnedImage } from '../core/validation';
 import { LOGBACK_XML, renderStartScript, renderZooCfg, ruokCommand } from './zookeeper-config';
 
 /** Pinned official image; 3.9 is the current stable line. */
@@ -112,6 +112,7 @@ export class ZookeeperEnsemble extends Construct {
     this.image = checkPinnedImage(this, 'image', props.image ?? ZOOKEEPER_DEFAULT_IMAGE);
     this.clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
+    checkJvmMemoryLimit(this, 'resources.limits.memory', resources.limits.memory);
     const storageSize = props.storage?.size ?? '10Gi';
     checkQuantity(this, 'storage.size', storageSize);
     if (props.storage?.storageClassName !== undefined) checkDnsSubdomain(this, 'storage.storageClassName', props.storage.storageClassName);
@@ -122,7 +123,7 @@ export class ZookeeperEnsemble extends Construct {
     this.headlessServiceName = `${this.name}-hs`;
     this.clientServiceName = `${this.name}-cs`;
     this.selectorLabels = selectorLabels({ name: 'zookeeper', instance: this.name, component: 'server' });
-    const labels = standardLabels({ name: 'zookeeper', instance: this.name, component: 'server', partOf: props.partOf, version: imageVersion(this.image) });
+    const labels = standardLabels({ name: 'zookeeper', instance: this.name, component: 'server', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
     const svcDomain = `${this.namespace}.svc.${this.clusterDomain}`;
     this.serverHosts = Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}.${this.headlessServiceName}.${svcDomain}`);
     this.connectString = `${this.clientServiceName}.${svcDomain}:${ZOOKEEPER_PORTS.client}`;
