@@ -1,0 +1,159 @@
+import { readFileSync, rmSync } from 'fs';
+import { dirname, join } from 'path';
+import type { Validation, ValidationViolation } from 'cdk8s-cli/lib/plugins';
+import { parseAllDocuments } from 'yaml';
+import { Manifest, resourceId, runAllChecks, Violation } from '../../lib/checks';
+
+/**
+ * The project's verification harness (lib/checks) as a cdk8s-cli validation plugin: `cdk8s synth`
+ * runs the schema, policy and wiring checks (SPEC §10.2–10.4) on every manifest the app wrote and
+ * fails (exit 2) on any violation. Network flows are app-specific and stay in the app's tests.
+ *
+ * The CLI loads `plugins/validation/index.js`, which bundles this file with esbuild; see there.
+ */
+
+/** The file the CLI reads construct paths from; `kubectl apply -f dist/` cannot parse it. */
+export const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+
+/** `properties:` of the plugin's entry in cdk8s.yaml. */
+export interface PlatformChecksProperties {
+  /**
+   * Rule ids (`policy/pdb-missing`) or rule prefixes ending in `/` (`policy/`) not to report.
+   * @default - every rule is reported
+   */
+  readonly ignoreRules?: string[];
+  /**
+   * Keep the `construct-metadata.json` the CLI asks the app to write next to the manifests.
+   * @default false - it is deleted, so the output directory holds only manifests
+   */
+  readonly keepConstructMetadata?: boolean;
+}
+
+/** The part of cdk8s-cli's `ValidationContext` the plugin uses (tests pass a fake). */
+export interface PluginContext {
+  /** Paths of the synthesized manifest files. */
+  readonly manifests: readonly string[];
+  readonly report: {
+    addViolation(violation: ValidationViolation): void;
+    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+  };
+  readonly logger: { log(message: string): void };
+}
+
+/** One harness violation with the file(s) its object is in. */
+export interface LocatedViolation extends Violation {
+  readonly file: string;
+}
+
+const KNOWN_PROPERTIES = new Set(['ignoreRules', 'keepConstructMetadata']);
+
+export class PlatformChecksValidation implements Validation {
+  private readonly ignoreRules: readonly string[];
+  private readonly keepConstructMetadata: boolean;
+
+  constructor(properties: PlatformChecksProperties = {}) {
+    const unknown = Object.keys(properties ?? {}).filter((k) => !KNOWN_PROPERTIES.has(k));
+    if (unknown.length) {
+      throw new Error(`PlatformChecksValidation: unknown properties ${unknown.join(', ')} (allowed: ${[...KNOWN_PROPERTIES].join(', ')})`);
+    }
+    const ignore = properties?.ignoreRules ?? [];
+    if (!Array.isArray(ignore) || ignore.some((r) => typeof r !== 'string' || !r)) {
+      throw new Error('PlatformChecksValidation: ignoreRules must be a list of rule ids, e.g. [policy/pdb-missing, wiring/]');
+    }
+    this.ignoreRules = ignore;
+    this.keepConstructMetadata = properties?.keepConstructMetadata === true;
+  }
+
+  public async validate(context: PluginContext): Promise<void> {
+    // The CLI has already read the metadata into the context before calling any plugin.
+    if (!this.keepConstructMetadata) removeConstructMetadata(context.manifests);
+
+    const { violations, objects } = this.check(context.manifests);
+    for (const v of violations) {
+      context.report.addViolation({
+        ruleName: v.rule,
+        recommendation: v.message,
+        fix: v.fix,
+        violatingResources: [{ resourceName: v.resource, manifestPath: v.file, locations: [v.message] }],
+      });
+    }
+    if (violations.length) {
+      context.logger.log(`Platform checks: ${violations.length} violation(s)`);
+      for (const v of violations) context.logger.log(formatLocatedViolation(v));
+    }
+    context.report.submit(violations.length ? 'failure' : 'success', {
+      Files: String(context.manifests.length),
+      Objects: String(objects),
+      Violations: String(violations.length),
+      Checks: 'Kubernetes 1.27 strict schema, policy, wiring',
+      ...(this.ignoreRules.length ? { Ignored: this.ignoreRules.join(', ') } : {}),
+    });
+  }
+
+  /**
+   * Runs the harness on the objects of `files`. Each violation names the file its object is in;
+   * violations of ignored rules are dropped.
+   */
+  public check(files: readonly string[]): { violations: LocatedViolation[]; objects: number } {
+    const { manifests, fileOf, problems } = readManifests(files);
+    let found: Violation[];
+    try {
+      found = runAllChecks(manifests);
+    } catch (e) {
+      found = [{ rule: 'plugin/error', resource: '<all>', message: `the checks failed: ${(e as Error)?.stack ?? e}`,
+        fix: 'report this as a bug of lib/checks, with the manifests' }];
+    }
+    const violations = [...problems, ...found.map((v) => ({ ...v, file: fileOf.get(v.resource)?.join(', ') ?? 'N/A' }))]
+      .filter((v) => !this.ignored(v.rule));
+    return { violations, objects: manifests.length };
+  }
+
+  private ignored(rule: string): boolean {
+    return this.ignoreRules.some((r) => (r.endsWith('/') ? rule.startsWith(r) : rule === r));
+  }
+}
+
+/** `[rule] resource (file): message (fix: ...)`, the harness's format plus the file. */
+export function formatLocatedViolation(v: LocatedViolation): string {
+  return `[${v.rule}] ${v.resource} (${v.file}): ${v.message} (fix: ${v.fix})`;
+}
+
+/** Parses every YAML document of `files`; unparsable files become `plugin/yaml` violations. */
+export function readManifests(files: readonly string[]): { manifests: Manifest[]; fileOf: Map<string, string[]>; problems: LocatedViolation[] } {
+  const manifests: Manifest[] = [];
+  const fileOf = new Map<string, string[]>();
+  const problems: LocatedViolation[] = [];
+  for (const file of files) {
+    let docs;
+    try {
+      docs = parseAllDocuments(readFileSync(file, 'utf-8'));
+    } catch (e) {
+      problems.push({ rule: 'plugin/yaml', resource: '<file>', file, message: `cannot read: ${(e as Error).message}`, fix: 'check the output directory' });
+      continue;
+    }
+    for (const doc of docs) {
+      if (doc.errors.length) {
+        problems.push({ rule: 'plugin/yaml', resource: '<file>', file, message: `invalid YAML: ${doc.errors[0].message}`,
+          fix: 'synthesized files must be valid YAML; do not edit the output directory by hand' });
+        continue;
+      }
+      const m = doc.toJS();
+      if (m === null || m === undefined) continue; // empty document
+      manifests.push(m);
+      const list = fileOf.get(idOf(m)) ?? [];
+      if (!list.includes(file)) list.push(file);
+      fileOf.set(idOf(m), list);
+    }
+  }
+  return { manifests, fileOf, problems };
+}
+
+/** The resource id the harness gives `m` (`<unknown kind> name` for an object without a kind, as checkSchema does). */
+function idOf(m: any): string {
+  return typeof m === 'object' && typeof m.kind === 'string' ? resourceId(m) : `<unknown kind> ${m?.metadata?.name ?? '<unnamed>'}`;
+}
+
+/** Deletes `construct-metadata.json` from every directory the manifests are in. */
+export function removeConstructMetadata(files: readonly string[]): void {
+  for (const dir of new Set(files.map((f) => dirname(f)))) rmSync(join(dir, CONSTRUCT_METADATA_FILE), { force: true });
+}
