@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { appManifests } from '../platform/synth';
 import { checkFlows, Flow } from './network-flows';
 import { checkPolicy } from './policy';
 import { checkSchema } from './schema';
@@ -45,7 +46,7 @@ export function formatViolations(violations: Violation[]): string {
 
 /** Every resolved object of every chart of `app`, as plain JSON. */
 export function manifestsOf(app: App): Manifest[] {
-  return app.charts.flatMap((chart) => chart.toJson() as Manifest[]);
+  return appManifests(app).flatMap((chart) => chart.objects as Manifest[]);
 }
 
 /** The whole app as one multi-document YAML string (for determinism tests). */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { buildPlatform, KafkaRollout, PlatformOptions, PROFILES, resolveProfile } from '../../lib';
+import { buildPlatform, KafkaRollout, synthApp, PlatformOptions, PROFILES, resolveProfile } from '../../lib';
 import { checkOnlyDeclaredFlows, formatViolations, manifestsOf, monitorFlows, PodRef, runAllChecks } from '../../lib/checks';
 
 type Obj = Record<string, any>;
@@ -16,7 +16,7 @@ function platformApp(options: PlatformOptions = {}, outdir?: string): App {
 function synthToDir(options: PlatformOptions = {}): Record<string, string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
   try {
-    platformApp(options, outdir).synth();
+    synthApp(platformApp(options, outdir));
     return Object.fromEntries(fs.readdirSync(outdir).sort().map((f) => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
