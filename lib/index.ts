@@ -25,4 +25,4 @@ export * from './logging';
 export * from './monitoring';
 export * from './core/external-secrets';
 export * from './platform/network';
-export * from './platform/synth';
+export * from './core/synth';

@@ -5,7 +5,7 @@
 //     cdk8s-plus-27 in Node;
 //  2. time and memory of N copies of the platform in one app (`buildPlatform(app, { tenant: 't<i>' })`,
 //     N in BENCH_COPIES, default 1,10,100), synthesized by cdk8s' own `app.synth()` and by our linear
-//     `synthApp(app)` (lib/platform/synth.ts). Each measurement runs in its own child process, so
+//     `synthApp(app)` (lib/core/synth.ts). Each measurement runs in its own child process, so
 //     peak RSS is that synth's alone. cdk8s' synth grows quadratically; a run that exceeds
 //     BENCH_TIMEOUT seconds (default 900) is stopped and its time extrapolated from the sizes measured.
 // Env: BENCH_RUNS (default 7), BENCH_COPIES (default 1,10,100), BENCH_COPY_RUNS (runs per size below
@@ -14,6 +14,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const NODE_BUNDLE = require('./esbuild-options');
 
 const root = path.resolve(__dirname, '..');
 
@@ -71,18 +72,13 @@ function buildBundle(dir) {
   const outfile = path.join(dir, 'bench-lib.js');
   esbuild.buildSync({
     stdin: {
-      contents: "export { App } from 'cdk8s';\nexport { buildPlatform } from './lib';\nexport { synthApp } from './lib/platform/synth';\n",
+      contents: "export { App } from 'cdk8s';\nexport { buildPlatform } from './lib';\nexport { synthApp } from './lib/core/synth';\n",
       resolveDir: root,
       loader: 'ts',
       sourcefile: 'bench-entry.ts',
     },
     outfile,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
+    ...NODE_BUNDLE,
   });
   return outfile;
 }

@@ -5,6 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const esbuild = require('esbuild');
+const NODE_BUNDLE = require('./esbuild-options');
 
 const root = path.resolve(__dirname, '..');
 const outfile = path.join(root, '.build', 'main.js');
@@ -17,13 +18,8 @@ if (process.argv.includes('--clean')) {
 esbuild.buildSync({
   entryPoints: [path.join(root, 'main.ts')],
   outfile,
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
+  ...NODE_BUNDLE,
   sourcemap: true,
-  logLevel: 'warning',
 });
 process.setSourceMapsEnabled(true);
 require(outfile);

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { appManifests } from '../platform/synth';
+import { appManifests } from '../core/synth';
 import { checkFlows, Flow } from './network-flows';
 import { checkPolicy } from './policy';
 import { checkSchema } from './schema';

@@ -28,3 +28,8 @@ export function toPolicyPeer(peer: NetworkPeer): k8s.NetworkPolicyPeer {
 export function tcpPort(port: number): k8s.NetworkPolicyPort {
   return { port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' };
 }
+
+/** A Service port that targets the container port of the same name (names survive port renumbering). */
+export function namedServicePort(name: string, port: number): k8s.ServicePort {
+  return { name, port, targetPort: k8s.IntOrString.fromString(name) };
+}

@@ -5,7 +5,7 @@ import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { startupBudget, tcpProbe } from '../core/probes';
 import { checkJvmMemoryLimit, checkQuantity, jvmHeapMiB } from '../core/quantity';
@@ -645,8 +645,8 @@ export class KafkaCluster extends Construct {
         publishNotReadyAddresses: true,
         selector: spec.selector,
         ports: [
-          ...spec.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name) })),
-          ...(pod.metrics ? [{ name: 'metrics', port: pod.metrics.port, targetPort: k8s.IntOrString.fromString('metrics') }] : []),
+          ...spec.ports.map((p) => namedServicePort(p.name, p.port)),
+          ...(pod.metrics ? [namedServicePort('metrics', pod.metrics.port)] : []),
         ],
       },
     });

@@ -5,7 +5,7 @@ import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
 import { checkQuantity, jvmHeapMiB, MIB, parseQuantity } from '../core/quantity';
@@ -495,8 +495,8 @@ export class Elasticsearch extends Construct {
         publishNotReadyAddresses: true,
         selector: this.selectorLabels,
         ports: [
-          { name: 'transport', port: ELASTICSEARCH_PORTS.transport, targetPort: k8s.IntOrString.fromString('transport') },
-          { name: 'metrics', port: ELASTICSEARCH_PORTS.metrics, targetPort: k8s.IntOrString.fromString('metrics') },
+          namedServicePort('transport', ELASTICSEARCH_PORTS.transport),
+          namedServicePort('metrics', ELASTICSEARCH_PORTS.metrics),
         ],
       },
     });
@@ -509,8 +509,8 @@ export class Elasticsearch extends Construct {
         type: 'ClusterIP',
         selector: this.selectorLabels,
         ports: [
-          { name: 'http', port: ELASTICSEARCH_PORTS.http, targetPort: k8s.IntOrString.fromString('http') },
-          { name: 'transport', port: ELASTICSEARCH_PORTS.transport, targetPort: k8s.IntOrString.fromString('transport') },
+          namedServicePort('http', ELASTICSEARCH_PORTS.http),
+          namedServicePort('transport', ELASTICSEARCH_PORTS.transport),
         ],
       },
     });

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
-import { tcpPort } from '../core/network';
+import { namedServicePort, tcpPort } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
 import { MIB, parseQuantity } from '../core/quantity';
@@ -240,7 +240,7 @@ export class Kibana extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{ name: 'ui', port: KIBANA_PORT, targetPort: k8s.IntOrString.fromString('ui') }],
+        ports: [namedServicePort('ui', KIBANA_PORT)],
       },
     });
 

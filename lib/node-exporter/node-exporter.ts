@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
+import { namedServicePort } from '../core/network';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
@@ -209,7 +210,7 @@ export class NodeExporter extends Construct {
         // A failing exporter stays a scrape target, so "exporter down" alerts fire for it.
         publishNotReadyAddresses: true,
         selector: this.selectorLabels,
-        ports: [{ name: NODE_EXPORTER_PORT_NAME, port: this.port, targetPort: k8s.IntOrString.fromString(NODE_EXPORTER_PORT_NAME), protocol: 'TCP' }],
+        ports: [{ ...namedServicePort(NODE_EXPORTER_PORT_NAME, this.port), protocol: 'TCP' }],
       },
     });
 

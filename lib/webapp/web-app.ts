@@ -5,7 +5,7 @@ import { makeClusterScoped } from '../core/escape-hatches';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
@@ -259,7 +259,7 @@ export class WebApp extends Construct {
     });
 
     const metricsServicePort: k8s.ServicePort | undefined = metricsPort === undefined ? undefined
-      : { name: 'metrics', port: metricsPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' };
+      : { ...namedServicePort('metrics', metricsPort), protocol: 'TCP' };
     const separateMetrics = serviceType === 'NodePort' && metricsServicePort !== undefined;
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
@@ -267,7 +267,7 @@ export class WebApp extends Construct {
         type: serviceType,
         selector: this.selectorLabels,
         ports: [
-          { name: 'http', port: servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', nodePort: props.nodePort },
+          { ...namedServicePort('http', servicePort), protocol: 'TCP', nodePort: props.nodePort },
           ...(metricsServicePort && !separateMetrics ? [metricsServicePort] : []),
         ],
       },

@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
-import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
 import { MetricsEndpoint } from '../core/metrics';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, startupBudget } from '../core/probes';
@@ -264,9 +264,9 @@ export class ZookeeperEnsemble extends Construct {
         publishNotReadyAddresses: true,
         selector: this.selectorLabels,
         ports: [
-          { name: 'server', port: ZOOKEEPER_PORTS.server, targetPort: k8s.IntOrString.fromString('server') },
-          { name: 'leader-election', port: ZOOKEEPER_PORTS.leaderElection, targetPort: k8s.IntOrString.fromString('leader-election') },
-          { name: 'metrics', port: ZOOKEEPER_PORTS.metrics, targetPort: k8s.IntOrString.fromString('metrics') },
+          namedServicePort('server', ZOOKEEPER_PORTS.server),
+          namedServicePort('leader-election', ZOOKEEPER_PORTS.leaderElection),
+          namedServicePort('metrics', ZOOKEEPER_PORTS.metrics),
         ],
       },
     });
@@ -278,7 +278,7 @@ export class ZookeeperEnsemble extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{ name: 'client', port: ZOOKEEPER_PORTS.client, targetPort: k8s.IntOrString.fromString('client') }],
+        ports: [namedServicePort('client', ZOOKEEPER_PORTS.client)],
       },
     });
   }

@@ -9,6 +9,7 @@
 // NODE_OPTIONS=--enable-source-maps to get TypeScript stack traces.
 const fs = require('fs');
 const path = require('path');
+const NODE_BUNDLE = require('../../scripts/esbuild-options');
 
 const root = path.resolve(__dirname, '..', '..');
 const outfile = path.join(root, '.build', 'validation-plugin.js');
@@ -48,15 +49,10 @@ function build() {
   const result = esbuild.buildSync({
     entryPoints: [path.join(__dirname, 'plugin.ts')],
     outfile,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    ...NODE_BUNDLE,
     sourcemap: 'inline',
     metafile: true,
     write: false,
-    logLevel: 'warning',
   });
   const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(process.cwd(), f));
   fs.mkdirSync(path.dirname(outfile), { recursive: true });

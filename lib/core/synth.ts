@@ -119,7 +119,7 @@ class Synthesis {
   // node_modules/cdk8s/lib/app.js (2.70.106); `topology` reproduces the order of the public
   // `DependencyGraph`, which is too slow to use on the whole app. All of it uses public API only
   // (Node.validate/addDependency/dependencies/findAll, Chart.of/isChart, ApiObject.isApiObject).
-  // If a cdk8s upgrade changes any of it, the byte-identity tests in test/platform/synth.test.ts fail.
+  // If a cdk8s upgrade changes any of it, the byte-identity tests in test/core/synth.test.ts fail.
   // ---------------------------------------------------------------------------------------------
 
   /** cdk8s `validate(app)`: every construct's validations, one combined error. */

@@ -6,7 +6,7 @@ import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import * as esbuild from 'esbuild';
 import { addField, buildPlatform, PROFILES } from '../../lib';
-import { appManifests, synthApp } from '../../lib/platform/synth';
+import { appManifests, synthApp } from '../../lib/core/synth';
 
 type Files = Record<string, string>;
 
