@@ -9,6 +9,8 @@ export * from './core/pod-disruption-budget';
 export * from './core/probes';
 export * from './core/scheduling';
 export * from './core/hash';
+export * from './core/config-map';
+export * from './core/quorum';
 export * from './core/namespace';
 export * from './core/metrics';
 export * from './zookeeper/zookeeper-config';

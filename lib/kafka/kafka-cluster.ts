@@ -1,12 +1,13 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
 import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import { quorumAnnotations } from '../core/quorum';
 import { startupBudget, tcpProbe } from '../core/probes';
 import { checkJvmMemoryLimit, checkQuantity, jvmHeapMiB } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
@@ -269,6 +270,8 @@ interface NodeGroupSpec {
   readonly idOffset: number;
   readonly advertised?: { readonly listenerName: string; readonly port: number };
   readonly pdbName: string;
+  /** The KRaft voters when this group holds the controller quorum (dedicated controllers, or combined brokers). */
+  readonly quorumVoters?: string;
 }
 
 /** What a StatefulSet of Kafka nodes produced. */
@@ -529,6 +532,7 @@ export class KafkaCluster extends Construct {
       idOffset: 0,
       advertised: { listenerName: brokerListener.name, port: brokerListener.port },
       pdbName: `${this.name}-pdb`,
+      quorumVoters: mode.type === 'kraft' && !dedicated ? this.controllerQuorumVoters : undefined,
     }, pod);
     this.statefulSet = brokers.statefulSet;
     this.headlessService = brokers.headlessService;
@@ -564,6 +568,7 @@ export class KafkaCluster extends Construct {
         idProperty: 'node.id',
         idOffset: KAFKA_CONTROLLER_ID_OFFSET,
         pdbName: `${controllerName}-pdb`,
+        quorumVoters: this.controllerQuorumVoters,
       }, pod);
       this.controllerStatefulSet = controllers.statefulSet;
       this.controllerHeadlessService = controllers.headlessService;
@@ -634,9 +639,8 @@ export class KafkaCluster extends Construct {
       [pod.logging.file]: pod.logging.content,
       ...(pod.metrics ? { 'jmx-exporter.yaml': renderKafkaJmxExporterConfig(pod.metrics.jmxPort) } : {}),
     };
-    const configName = `${spec.stsName}-config`;
     const idSuffix = spec.component === 'broker' ? '' : 'Controller';
-    new k8s.KubeConfigMap(this, `${idSuffix}Config`, { metadata: { name: configName, labels: spec.labels }, data });
+    const configName = contentAddressedConfigMap(this, `${idSuffix}Config`, { baseName: `${spec.stsName}-config`, labels: spec.labels, data }).name;
 
     const headlessService = new k8s.KubeService(this, `${idSuffix}HeadlessService`, {
       metadata: { name: spec.serviceName, labels: spec.labels },
@@ -673,7 +677,11 @@ export class KafkaCluster extends Construct {
     if (pod.metrics) containers.push(this.exporterContainer(pod.metrics));
 
     const statefulSet = new k8s.KubeStatefulSet(this, spec.component === 'broker' ? 'Resource' : 'ControllerResource', {
-      metadata: { name: spec.stsName, labels: spec.labels },
+      metadata: {
+        name: spec.stsName,
+        labels: spec.labels,
+        annotations: spec.quorumVoters ? quorumAnnotations('kraft-static', spec.quorumVoters) : undefined,
+      },
       spec: {
         serviceName: spec.serviceName,
         replicas: spec.replicas,
@@ -683,7 +691,7 @@ export class KafkaCluster extends Construct {
         revisionHistoryLimit: 10,
         selector: { matchLabels: spec.selector },
         template: {
-          metadata: { labels: spec.labels, annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(data) } },
+          metadata: { labels: spec.labels },
           spec: {
             serviceAccountName: pod.serviceAccountName,
             automountServiceAccountToken: false,

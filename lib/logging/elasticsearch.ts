@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
@@ -294,7 +294,7 @@ export class Elasticsearch extends Construct {
         security: this.securityEnabled,
       }),
     };
-    this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data: configData });
+    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data: configData });
     this.headlessService = this.createHeadlessService(labels);
     this.clientService = this.createClientService(labels);
     const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -329,7 +329,6 @@ export class Elasticsearch extends Construct {
           metadata: {
             labels,
             annotations: {
-              [CONFIG_HASH_ANNOTATION]: contentHash(configData),
               ...securityExceptionAnnotations(sysctl ? [SYSCTL_RELAXATION] : []),
               ...externalSecretsAnnotations([elasticPasswordSecret, this.tlsSecretName, exporterSecret]),
             },

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { makeClusterScoped } from '../core/escape-hatches';
-import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
@@ -190,7 +190,7 @@ export class Fluentd extends Construct {
       buffer: { chunkLimitBytes: chunk, totalLimitBytes: total, flushIntervalSeconds: flushInterval, retryMaxIntervalSeconds: retryMax },
     });
     const configData = { [FLUENTD_CONF_FILE]: this.config };
-    this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data: configData });
+    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data: configData });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.name, labels },
@@ -220,7 +220,6 @@ export class Fluentd extends Construct {
           metadata: {
             labels,
             annotations: {
-              [CONFIG_HASH_ANNOTATION]: contentHash(configData),
               ...securityExceptionAnnotations([FLUENTD_RELAXATION]),
               ...externalSecretsAnnotations([credentialsSecret, caSecret]),
             },

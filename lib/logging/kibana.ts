@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
 import { namedServicePort, tcpPort } from '../core/network';
@@ -166,7 +166,7 @@ export class Kibana extends Construct {
       'telemetry.allowChangingOptInStatus: false',
     ].join('\n') + '\n';
     const configData = { 'kibana.yml': yml };
-    this.configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data: configData });
+    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data: configData });
 
     const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.name, labels },
@@ -191,7 +191,6 @@ export class Kibana extends Construct {
           metadata: {
             labels,
             annotations: {
-              [CONFIG_HASH_ANNOTATION]: contentHash(configData),
               ...externalSecretsAnnotations([credentialsSecret, caSecret]),
             },
           },

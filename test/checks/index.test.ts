@@ -3,6 +3,7 @@ import { checkFlows, formatViolations, Flow, manifestsOf, runAllChecks, synthYam
 import { NamespacesChart } from '../../lib/platform/namespaces';
 import { ZookeeperEnsemble } from '../../lib/zookeeper/zookeeper-ensemble';
 import { expectClean, fixture, rulesOf } from './fixtures';
+import { stableName } from '../support/manifests';
 
 const KAFKA = { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': 'kafka', 'app.kubernetes.io/component': 'broker' };
 const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
@@ -63,8 +64,8 @@ describe('ZookeeperEnsemble output', () => {
   });
 
   test('manifestsOf returns every chart\'s objects', () => {
-    const kinds = manifestsOf(zookeeperApp().app).map((m) => `${m.kind}/${m.metadata.name}`);
-    expect(kinds).toEqual(['Namespace/streaming', 'ConfigMap/zk-config', 'Service/zk-hs', 'Service/zk-cs', 'ServiceAccount/zk',
+    const kinds = manifestsOf(zookeeperApp().app).map((m) => `${m.kind}/${stableName(m)}`);
+    expect(kinds).toEqual(['Namespace/streaming', 'ConfigMap/zk-config-<hash>', 'Service/zk-hs', 'Service/zk-cs', 'ServiceAccount/zk',
       'StatefulSet/zk', 'PodDisruptionBudget/zk-pdb', 'NetworkPolicy/zk']);
   });
 

@@ -5,6 +5,7 @@ import { join } from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { KafkaCluster, KafkaClusterProps, KAFKA_PATHS } from '../../lib/kafka';
 import { ZookeeperEnsemble, ZookeeperEnsembleProps } from '../../lib/zookeeper/zookeeper-ensemble';
+import { find, stableName } from '../support/manifests';
 
 export type Obj = Record<string, any>;
 
@@ -32,14 +33,10 @@ export function synthKraft(props: Partial<KafkaClusterProps> = {}, controllers?:
   return { kafka, chart, objects: Testing.synth(chart) };
 }
 
-export function find(objects: Obj[], kind: string, name: string): Obj {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
-  return found;
-}
+export { find } from '../support/manifests';
 
 export function ids(objects: Obj[]): string[] {
-  return objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+  return objects.map((o) => `${o.kind}/${stableName(o)}`).sort();
 }
 
 /** Parses a Java properties file (no continuation lines) into key/values; duplicate keys are an error. */

@@ -1,5 +1,6 @@
 import { KafkaClusterProps } from '../../lib/kafka';
 import { CLUSTER_ID, container, find, ids, Obj, runStartScript, serverProperties, synthKraft } from './helpers';
+import { stableName } from '../support/manifests';
 
 const host = (sts: string, service: string, i: number) => `${sts}-${i}.${service}.streaming.svc.cluster.local`;
 
@@ -11,7 +12,7 @@ describe('KafkaCluster in KRaft combined mode', () => {
   test('every broker is a controller: one StatefulSet, voters from the broker DNS names', () => {
     const { objects, kafka } = synthKraft();
     expect(ids(objects)).toEqual([
-      'ConfigMap/kafka-config', 'NetworkPolicy/kafka', 'PodDisruptionBudget/kafka-pdb', 'Service/kafka-hs', 'ServiceAccount/kafka', 'StatefulSet/kafka',
+      'ConfigMap/kafka-config-<hash>', 'NetworkPolicy/kafka', 'PodDisruptionBudget/kafka-pdb', 'Service/kafka-hs', 'ServiceAccount/kafka', 'StatefulSet/kafka',
     ]);
     const props = serverProperties(objects);
     expect(props['process.roles']).toBe('broker,controller');
@@ -81,7 +82,7 @@ describe('KafkaCluster in KRaft mode with dedicated controllers', () => {
   test('a second StatefulSet kafka-controller with its own headless Service, PDB, config and policy', () => {
     const { objects, kafka } = dedicated();
     expect(ids(objects)).toEqual([
-      'ConfigMap/kafka-config', 'ConfigMap/kafka-controller-config',
+      'ConfigMap/kafka-config-<hash>', 'ConfigMap/kafka-controller-config-<hash>',
       'NetworkPolicy/kafka', 'NetworkPolicy/kafka-controller',
       'PodDisruptionBudget/kafka-controller-pdb', 'PodDisruptionBudget/kafka-pdb',
       'Service/kafka-controller-hs', 'Service/kafka-hs',
@@ -180,7 +181,7 @@ describe('KafkaCluster in KRaft mode with dedicated controllers', () => {
 
   test('changing image, replicas or resources keeps names, selectors, serviceName and claim templates', () => {
     const stable = (objects: Obj[]) => objects.map((o) => ({
-      id: `${o.kind}/${o.metadata.name}`,
+      id: `${o.kind}/${stableName(o)}`,
       selector: o.spec?.selector,
       serviceName: o.spec?.serviceName,
       claims: o.spec?.volumeClaimTemplates,

@@ -2,6 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { KafkaCluster, KafkaClusterProps } from '../../lib/kafka';
 import { ZookeeperEnsemble } from '../../lib/zookeeper/zookeeper-ensemble';
 import { container, find, ids, Obj, runStartScript, serverProperties, synthZk } from './helpers';
+import { configVolume, stableName } from '../support/manifests';
 
 describe('KafkaCluster in ZooKeeper mode', () => {
   test('snapshot of the default cluster next to its ensemble', () => {
@@ -11,7 +12,7 @@ describe('KafkaCluster in ZooKeeper mode', () => {
   test('uses the origin names and StatefulSet settings', () => {
     const { objects } = synthZk();
     expect(ids(objects).filter((id) => id.endsWith('kafka') || id.includes('kafka-'))).toEqual([
-      'ConfigMap/kafka-config', 'NetworkPolicy/kafka', 'PodDisruptionBudget/kafka-pdb', 'Service/kafka-hs', 'ServiceAccount/kafka', 'StatefulSet/kafka',
+      'ConfigMap/kafka-config-<hash>', 'NetworkPolicy/kafka', 'PodDisruptionBudget/kafka-pdb', 'Service/kafka-hs', 'ServiceAccount/kafka', 'StatefulSet/kafka',
     ]);
     const sts = find(objects, 'StatefulSet', 'kafka');
     expect(sts.spec.serviceName).toBe('kafka-hs');
@@ -243,7 +244,7 @@ describe('KafkaCluster in ZooKeeper mode', () => {
   test('the name prop renames everything consistently', () => {
     const { objects, kafka } = synthZk({ name: 'events' });
     expect(ids(objects).filter((id) => id.includes('events'))).toEqual([
-      'ConfigMap/events-config', 'NetworkPolicy/events', 'PodDisruptionBudget/events-pdb', 'Service/events-hs', 'ServiceAccount/events', 'StatefulSet/events',
+      'ConfigMap/events-config-<hash>', 'NetworkPolicy/events', 'PodDisruptionBudget/events-pdb', 'Service/events-hs', 'ServiceAccount/events', 'StatefulSet/events',
     ]);
     expect(runStartScript(objects, 'events-config', 'events-2').properties['advertised.listeners']).toBe('BROKER://events-2.events-hs.streaming.svc.cluster.local:9093');
     expect(kafka.selectorLabels['app.kubernetes.io/instance']).toBe('events');
@@ -264,17 +265,16 @@ describe('KafkaCluster in ZooKeeper mode', () => {
     expect(synthZk({ partition: 2 }).kafka.partition).toBe(2);
   });
 
-  test('changing the configuration rolls the brokers through the config hash; the image alone does not touch it', () => {
-    const hash = (props: Partial<KafkaClusterProps>) =>
-      find(synthZk(props).objects, 'StatefulSet', 'kafka').spec.template.metadata.annotations['platform.cdk8s.io/config-hash'];
-    expect(hash({})).toMatch(/^[0-9a-f]{16}$/);
+  test('changing the configuration rolls the brokers through a new content-addressed ConfigMap; the image alone does not touch it', () => {
+    const hash = (props: Partial<KafkaClusterProps>) => configVolume(find(synthZk(props).objects, 'StatefulSet', 'kafka'), 'config');
+    expect(hash({})).toMatch(/^kafka-config-[0-9a-f]{10}$/);
     expect(hash({ config: { 'num.partitions': '6' } })).not.toBe(hash({}));
     expect(hash({ image: 'apache/kafka:3.9.0' })).toBe(hash({}));
   });
 
   test('changing image, replicas or resources keeps names, selectors, serviceName and claim templates', () => {
     const stable = (objects: Obj[]) => objects.map((o) => ({
-      id: `${o.kind}/${o.metadata.name}`,
+      id: `${o.kind}/${stableName(o)}`,
       selector: o.spec?.selector,
       serviceName: o.spec?.serviceName,
       claims: o.spec?.volumeClaimTemplates,

@@ -21,14 +21,14 @@ describe('EfkStack', () => {
   test('Elasticsearch and Kibana in the logging namespace, Fluentd in the agents namespace', () => {
     const { efk, logging, agents } = synthStack();
     expect(kindsAndNames(logging)).toEqual([
-      'ConfigMap/elasticsearch-logging-config', 'ConfigMap/kibana-logging-config', 'Deployment/kibana-logging',
+      'ConfigMap/elasticsearch-logging-config-<hash>', 'ConfigMap/kibana-logging-config-<hash>', 'Deployment/kibana-logging',
       'NetworkPolicy/elasticsearch-logging', 'NetworkPolicy/kibana-logging', 'PodDisruptionBudget/elasticsearch-logging-pdb',
       'Service/elasticsearch-logging', 'Service/elasticsearch-logging-headless', 'Service/kibana-logging',
       'ServiceAccount/elasticsearch-logging', 'ServiceAccount/kibana-logging', 'StatefulSet/elasticsearch-logging',
     ]);
     expect(logging.every((o) => o.metadata.namespace === 'logging')).toBe(true);
     expect(kindsAndNames(agents)).toEqual([
-      'ClusterRole/fluentd-es', 'ClusterRoleBinding/fluentd-es', 'ConfigMap/fluentd-es-config', 'DaemonSet/fluentd-es',
+      'ClusterRole/fluentd-es', 'ClusterRoleBinding/fluentd-es', 'ConfigMap/fluentd-es-config-<hash>', 'DaemonSet/fluentd-es',
       'NetworkPolicy/fluentd-es', 'ServiceAccount/fluentd-es',
     ]);
     expect(efk.elasticsearch.namespace).toBe('logging');

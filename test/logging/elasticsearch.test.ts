@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { Elasticsearch, ElasticsearchProps, ELASTIC_STACK_VERSION, EXTERNAL_SECRETS_ANNOTATION } from '../../lib/logging';
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../lib/core/security';
 import { container, find, kindsAndNames, Obj, parseFlatYaml } from './support';
+import { configVolume } from '../support/manifests';
 
 function synth(props: ElasticsearchProps = {}, namespace = 'logging'): { es: Elasticsearch; objects: Obj[] } {
   const chart = new Chart(Testing.app(), 'logging', { namespace });
@@ -26,7 +27,7 @@ describe('Elasticsearch', () => {
   test('explicit, stable names', () => {
     const { es, objects } = synth();
     expect(kindsAndNames(objects)).toEqual([
-      'ConfigMap/elasticsearch-logging-config', 'NetworkPolicy/elasticsearch-logging', 'PodDisruptionBudget/elasticsearch-logging-pdb',
+      'ConfigMap/elasticsearch-logging-config-<hash>', 'NetworkPolicy/elasticsearch-logging', 'PodDisruptionBudget/elasticsearch-logging-pdb',
       'Service/elasticsearch-logging', 'Service/elasticsearch-logging-headless', 'ServiceAccount/elasticsearch-logging',
       'StatefulSet/elasticsearch-logging',
     ]);
@@ -149,7 +150,7 @@ describe('Elasticsearch', () => {
       { name: 'generated-config', mountPath: '/mnt/generated', readOnly: true },
     ]);
     expect(spec.volumes).toContainEqual({ name: 'config', emptyDir: { sizeLimit: '64Mi' } });
-    expect(spec.volumes).toContainEqual({ name: 'generated-config', configMap: { name: 'elasticsearch-logging-config', defaultMode: 0o444 } });
+    expect(spec.volumes).toContainEqual({ name: 'generated-config', configMap: { name: expect.stringMatching(/^elasticsearch-logging-config-[0-9a-f]{10}$/), defaultMode: 0o444 } });
   });
 
   test('readiness on local cluster health, liveness on transport, a startup budget of 5 minutes', () => {
@@ -160,8 +161,8 @@ describe('Elasticsearch', () => {
     expect(es.startupProbe.periodSeconds * es.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300);
   });
 
-  test('the config hash annotation changes with the configuration only', () => {
-    const hash = (p: ElasticsearchProps) => sts(synth(p).objects).spec.template.metadata.annotations['platform.cdk8s.io/config-hash'];
+  test('the content-addressed config name changes with the configuration only', () => {
+    const hash = (p: ElasticsearchProps) => configVolume(sts(synth(p).objects), 'generated-config');
     expect(hash({})).toBe(hash({ resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '4', memory: '8Gi' } } }));
     expect(hash({})).not.toBe(hash({ clusterName: 'other' }));
   });

@@ -4,6 +4,7 @@ import {
   CRI_LINE_REGEXP, Elasticsearch, ElasticsearchProps, EXTERNAL_SECRETS_ANNOTATION, Fluentd, FluentdProps, fluentSize,
 } from '../../lib/logging';
 import { container, find, FluentSection, kindsAndNames, Obj, parseFluentConf } from './support';
+import { configVolume } from '../support/manifests';
 
 type Props = Omit<FluentdProps, 'elasticsearch'>;
 
@@ -39,7 +40,7 @@ describe('Fluentd', () => {
 
   test('explicit, stable names', () => {
     expect(kindsAndNames(synth().objects)).toEqual([
-      'ClusterRole/fluentd-es', 'ClusterRoleBinding/fluentd-es', 'ConfigMap/fluentd-es-config', 'DaemonSet/fluentd-es',
+      'ClusterRole/fluentd-es', 'ClusterRoleBinding/fluentd-es', 'ConfigMap/fluentd-es-config-<hash>', 'DaemonSet/fluentd-es',
       'NetworkPolicy/fluentd-es', 'ServiceAccount/fluentd-es',
     ]);
   });
@@ -97,7 +98,7 @@ describe('Fluentd', () => {
     expect(volumes).toContainEqual({ name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } });
     expect(volumes).toContainEqual({ name: 'dockercontainers', hostPath: { path: '/var/lib/docker/containers', type: 'DirectoryOrCreate' } });
     expect(volumes).toContainEqual({ name: 'state', hostPath: { path: '/var/lib/fluentd-es', type: 'DirectoryOrCreate' } });
-    expect(volumes).toContainEqual({ name: 'config', configMap: { name: 'fluentd-es-config', defaultMode: 0o444 } });
+    expect(volumes).toContainEqual({ name: 'config', configMap: { name: expect.stringMatching(/^fluentd-es-config-[0-9a-f]{10}$/), defaultMode: 0o444 } });
     expect(c.env).toEqual(expect.arrayContaining([
       { name: 'FLUENTD_CONF', value: 'fluent.conf' },
       { name: 'FLUENT_ELASTICSEARCH_SED_DISABLE', value: 'true' },
@@ -135,8 +136,8 @@ describe('Fluentd', () => {
     });
   });
 
-  test('the config hash follows the configuration', () => {
-    const hash = (p: Props) => ds(synth(p).objects).spec.template.metadata.annotations['platform.cdk8s.io/config-hash'];
+  test('the content-addressed config name follows the configuration', () => {
+    const hash = (p: Props) => configVolume(ds(synth(p).objects), 'config');
     expect(hash({})).toBe(hash({ resources: { requests: { cpu: '200m', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } } }));
     expect(hash({})).not.toBe(hash({ logstashPrefix: 'k8s' }));
   });

@@ -26,7 +26,7 @@ describe('Kibana', () => {
   test('Deployment and Service kibana-logging on 5601 ui', () => {
     const { objects } = synth();
     expect(kindsAndNames(objects)).toEqual([
-      'ConfigMap/kibana-logging-config', 'Deployment/kibana-logging', 'NetworkPolicy/kibana-logging', 'Service/kibana-logging', 'ServiceAccount/kibana-logging',
+      'ConfigMap/kibana-logging-config-<hash>', 'Deployment/kibana-logging', 'NetworkPolicy/kibana-logging', 'Service/kibana-logging', 'ServiceAccount/kibana-logging',
     ]);
     const svc = find(objects, 'Service', 'kibana-logging');
     expect(svc.spec.ports).toEqual([{ name: 'ui', port: 5601, targetPort: 'ui' }]);

@@ -1,18 +1,14 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { EfkStack, EfkStackProps } from '../../lib/logging';
+import { stableName } from '../support/manifests';
 
 export type Obj = Record<string, any>;
 
-/** The object `kind/name` among `objects`, or a failure listing what is there. */
-export function find(objects: Obj[], kind: string, name: string): Obj {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
-  return found;
-}
+export { find } from '../support/manifests';
 
 /** `Kind/name` of every object, sorted. */
 export function kindsAndNames(objects: Obj[]): string[] {
-  return objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+  return objects.map((o) => `${o.kind}/${stableName(o)}`).sort();
 }
 
 /** The container `name` of a workload's pod template (init containers included). */

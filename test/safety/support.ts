@@ -22,6 +22,18 @@ export function objectId(o: Obj): string {
   return `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 }
 
+/**
+ * The identity an upgrade must keep: {@link objectId}, except for content-addressed ConfigMaps,
+ * whose name is their content hash by design (a change of content is a new object the pod template
+ * points at; the old one stays for pods not yet rolled). Those are identified by their stable base.
+ */
+export function stableId(o: Obj): string {
+  const base = o.metadata?.labels?.['platform.cdk8s.io/config-base'];
+  return base !== undefined && o.metadata?.labels?.['platform.cdk8s.io/content-addressed'] === 'true'
+    ? `${o.kind}/${o.metadata?.namespace ?? ''}/${base}-<content hash>`
+    : objectId(o);
+}
+
 /** What an upgrade must never change (SPEC §10.6), per object id. */
 export interface StableShape {
   /** Every object id, sorted: none may appear, disappear or be renamed. */
@@ -42,7 +54,7 @@ export interface StableShape {
  * are upgrade-safe when their shapes are equal.
  */
 export function stableShape(manifests: Obj[]): StableShape {
-  const objects = manifests.map(objectId).sort();
+  const objects = manifests.map(stableId).sort();
   const duplicates = objects.filter((id, i) => objects.indexOf(id) !== i);
   if (duplicates.length > 0) throw new Error(`duplicate objects: ${duplicates.join(', ')}`);
   const selectors: Record<string, unknown> = {};
@@ -50,7 +62,7 @@ export function stableShape(manifests: Obj[]): StableShape {
   const serviceNames: Record<string, unknown> = {};
   const volumeClaimTemplates: Record<string, unknown> = {};
   for (const o of manifests) {
-    const id = objectId(o);
+    const id = stableId(o);
     if (o.spec?.selector !== undefined) selectors[id] = o.spec.selector;
     if (o.spec?.podSelector !== undefined) podSelectors[id] = o.spec.podSelector;
     if (o.spec?.serviceName !== undefined) serviceNames[id] = o.spec.serviceName;
