@@ -1,7 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { contentHash, CONFIG_HASH_ANNOTATION } from '../core/hash';
+import { contentAddressedConfigMap } from '../core/config-map';
+import { quorumAnnotations } from '../core/quorum';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
 import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
@@ -10,10 +11,11 @@ import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, startupBudget } from '../core/probes';
 import { checkJvmMemoryLimit, checkQuantity, jvmHeapMiB } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
-import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { AntiAffinityMode, checkAntiAffinity, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { checkUniqueObjectNames } from '../core/unique-names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOddQuorum, checkPinnedImage } from '../core/validation';
-import { LOGBACK_XML, renderStartScript, renderZooCfg, ruokCommand } from './zookeeper-config';
+import { check, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOddQuorum, checkPinnedImage } from '../core/validation';
+import { LOGBACK_XML, renderStartScript, renderZooCfg, ruokCommand, servingCommand } from './zookeeper-config';
 
 /** Pinned official image; 3.9 is the current stable line. */
 export const ZOOKEEPER_DEFAULT_IMAGE = 'zookeeper:3.9.3';
@@ -106,6 +108,7 @@ export class ZookeeperEnsemble extends Construct {
 
   constructor(scope: Construct, id: string, props: ZookeeperEnsembleProps = {}) {
     super(scope, id);
+    checkUniqueObjectNames(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'zk', 52);
     this.namespace = namespaceOf(this);
     this.replicas = checkOddQuorum(this, 'replicas', props.replicas ?? 3);
@@ -136,7 +139,7 @@ export class ZookeeperEnsemble extends Construct {
       automountServiceAccountToken: false,
     });
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name: this.name, labels },
+      metadata: { name: this.name, labels, annotations: quorumAnnotations('zookeeper', this.serverHosts.join(',')) },
       spec: {
         serviceName: this.headlessServiceName,
         replicas: this.replicas,
@@ -146,15 +149,15 @@ export class ZookeeperEnsemble extends Construct {
         revisionHistoryLimit: 10,
         selector: { matchLabels: this.selectorLabels },
         template: {
-          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(config.data) } },
+          metadata: { labels },
           spec: {
             serviceAccountName: serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: grace,
             securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
-            affinity: podAntiAffinity(this.selectorLabels, props.antiAffinity ?? 'required'),
-            topologySpreadConstraints: props.zoneSpread ? zoneSpread(this.selectorLabels) : undefined,
+            affinity: podAntiAffinity(this.selectorLabels, checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'required')),
+            topologySpreadConstraints: checkBoolean(this, 'zoneSpread', props.zoneSpread) ? zoneSpread(this.selectorLabels) : undefined,
             containers: [this.container(resources)],
             volumes: [
               { name: 'config', configMap: { name: config.name, defaultMode: 0o444 } },
@@ -199,6 +202,7 @@ export class ZookeeperEnsemble extends Construct {
 
   private container(resources: ComputeResources): k8s.Container {
     const ruok = ruokCommand(ZOOKEEPER_PORTS.client);
+    const serving = servingCommand(ZOOKEEPER_PORTS.client);
     const heap = jvmHeapMiB(resources.limits.memory);
     return {
       name: 'zookeeper',
@@ -220,8 +224,10 @@ export class ZookeeperEnsemble extends Construct {
       ],
       resources: toResourceRequirements(resources),
       securityContext: restrictedContainerSecurityContext(),
+      // Startup and liveness: the JVM answers (ruok). Readiness: it serves (srvr reports a Mode), so a
+      // server without quorum leaves the client Service and stops counting for the PDB.
       startupProbe: startupBudget(execProbe(ruok), 300),
-      readinessProbe: execProbe(ruok, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+      readinessProbe: execProbe(serving, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
       livenessProbe: execProbe(ruok, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
       volumeMounts: [
         { name: 'data', mountPath: DATA_DIR },
@@ -246,9 +252,8 @@ export class ZookeeperEnsemble extends Construct {
       'logback.xml': LOGBACK_XML,
       'start.sh': renderStartScript(DATA_DIR),
     };
-    const name = `${this.name}-config`;
-    new k8s.KubeConfigMap(this, 'Config', { metadata: { name, labels }, data });
-    return { name, data };
+    const configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data });
+    return { name: configMap.name, data };
   }
 
   /**

@@ -27,7 +27,7 @@ export function describeWithPrograms(programs: readonly string[], why: string): 
   const missing = programs.filter((p) => findProgram(p) === undefined);
   if (missing.length === 0) return describe;
   const message = `real-program tier SKIPPED (${why}): ${missing.join(', ')} not installed; ` +
-    'install with `apt-get install -y prometheus zookeeper prometheus-node-exporter bubblewrap` (CI always runs this tier)';
+    'install with `apt-get install -y prometheus zookeeper prometheus-node-exporter netcat-openbsd bubblewrap` (CI always runs this tier)';
   if (process.env.CI === 'true' || process.env.CI === '1') {
     throw new Error(`CI must run the real-program tier but ${missing.join(', ')} is missing (${why})`);
   }

@@ -1,5 +1,7 @@
+import { spawnSync } from 'child_process';
 import { App, Chart, Testing } from 'cdk8s';
 import { ZookeeperEnsemble, ZookeeperEnsembleProps } from '../../lib';
+import { configVolume, find, stableName } from '../support/manifests';
 
 type Obj = Record<string, any>;
 
@@ -9,11 +11,6 @@ function synth(props: ZookeeperEnsembleProps = {}, namespace = 'streaming'): { z
   return { zk, objects: Testing.synth(chart) };
 }
 
-function find(objects: Obj[], kind: string, name: string): Obj {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
-  return found;
-}
 
 function zooCfg(objects: Obj[]): Record<string, string> {
   const text: string = find(objects, 'ConfigMap', 'zk-config').data['zoo.cfg'];
@@ -34,8 +31,8 @@ describe('ZookeeperEnsemble', () => {
 
   test('uses the origin names', () => {
     const { objects } = synth();
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'ConfigMap/zk-config', 'NetworkPolicy/zk', 'PodDisruptionBudget/zk-pdb', 'Service/zk-cs', 'Service/zk-hs',
+    expect(objects.map((o) => `${o.kind}/${stableName(o)}`).sort()).toEqual([
+      'ConfigMap/zk-config-<hash>', 'NetworkPolicy/zk', 'PodDisruptionBudget/zk-pdb', 'Service/zk-cs', 'Service/zk-hs',
       'ServiceAccount/zk', 'StatefulSet/zk',
     ]);
     const sts = find(objects, 'StatefulSet', 'zk');
@@ -84,13 +81,31 @@ describe('ZookeeperEnsemble', () => {
     expect(find(synth({ replicas: 5, maxUnavailable: 2 }).objects, 'PodDisruptionBudget', 'zk-pdb').spec.maxUnavailable).toBe(2);
   });
 
-  test('probes run ruok and expect imok; the startup probe gives the JVM minutes', () => {
+  test('liveness and startup run ruok and expect imok; the startup probe gives the JVM minutes', () => {
     const container = find(synth().objects, 'StatefulSet', 'zk').spec.template.spec.containers[0];
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-      expect(container[probe].exec.command.join(' ')).toMatch(/echo ruok \| nc .*2181 \| grep -q imok/);
+    for (const probe of ['livenessProbe', 'startupProbe']) {
+      expect(container[probe].exec.command).toEqual(['sh', '-c', 'printf ruok | nc -w 2 127.0.0.1 2181 | grep -q imok']);
     }
     const startup = container.startupProbe;
     expect(startup.periodSeconds * startup.failureThreshold).toBeGreaterThanOrEqual(300);
+  });
+
+  test('readiness means serving: srvr must report a leader, follower, observer or standalone Mode (ruok alone is not enough)', () => {
+    const readiness = find(synth().objects, 'StatefulSet', 'zk').spec.template.spec.containers[0].readinessProbe;
+    expect(readiness.exec.command).toEqual(['sh', '-c', "printf srvr | nc -w 2 127.0.0.1 2181 | grep -q -E '^Mode: (leader|follower|observer|standalone)$'"]);
+    expect(readiness).toMatchObject({ periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+  });
+
+  test('the readiness command accepts serving srvr answers and rejects a server without quorum', () => {
+    const command: string[] = find(synth().objects, 'StatefulSet', 'zk').spec.template.spec.containers[0].readinessProbe.exec.command;
+    // Only the filter half runs here; test/real/zookeeper.test.ts runs the whole command against real servers.
+    const filter = command[2].slice(command[2].lastIndexOf('| ') + 2);
+    const ready = (srvr: string): boolean => spawnSync('sh', ['-c', filter], { input: srvr }).status === 0;
+    const answer = (mode: string) => `Zookeeper version: 3.9.3\nLatency min/avg/max: 0/0.0/0\nMode: ${mode}\nNode count: 5\n`;
+    for (const mode of ['leader', 'follower', 'observer', 'standalone']) expect(ready(answer(mode))).toBe(true);
+    expect(ready('This ZooKeeper instance is not currently serving requests\n')).toBe(false);
+    expect(ready(answer('read-only'))).toBe(false);
+    expect(ready('')).toBe(false);
   });
 
   test('heap is half the memory limit; requests and limits are set', () => {
@@ -170,7 +185,7 @@ describe('ZookeeperEnsemble', () => {
 
   test('changing image, replicas or resources keeps names, selectors, serviceName and claim templates', () => {
     const stable = (objects: Obj[]) => objects.map((o) => ({
-      id: `${o.kind}/${o.metadata.name}`,
+      id: `${o.kind}/${stableName(o)}`,
       selector: o.spec?.selector,
       serviceName: o.spec?.serviceName,
       claims: o.spec?.volumeClaimTemplates,
@@ -184,11 +199,18 @@ describe('ZookeeperEnsemble', () => {
     expect(after).toEqual(before);
   });
 
-  test('changing the configuration rolls the pods through the config hash', () => {
-    const hash = (props: ZookeeperEnsembleProps) => find(synth(props).objects, 'StatefulSet', 'zk').spec.template.metadata.annotations['platform.cdk8s.io/config-hash'];
-    expect(hash({ replicas: 3 })).toMatch(/^[0-9a-f]{16}$/);
-    expect(hash({ replicas: 5 })).not.toBe(hash({ replicas: 3 }));
-    expect(hash({ image: 'zookeeper:3.9.4' })).toBe(hash({}));
+  test('the configuration is content-addressed: a change is a new immutable ConfigMap the template points at', () => {
+    const config = (props: ZookeeperEnsembleProps) => {
+      const objects = synth(props).objects;
+      const name = configVolume(find(objects, 'StatefulSet', 'zk'), 'config');
+      return { name, configMap: find(objects, 'ConfigMap', name) };
+    };
+    const base = config({ replicas: 3 });
+    expect(base.name).toMatch(/^zk-config-[0-9a-f]{10}$/);
+    expect(base.configMap.immutable).toBe(true);
+    expect(base.configMap.metadata.labels).toMatchObject({ 'platform.cdk8s.io/content-addressed': 'true', 'platform.cdk8s.io/config-base': 'zk-config' });
+    expect(config({ replicas: 5 }).name).not.toBe(base.name);
+    expect(config({ image: 'zookeeper:3.9.4' }).name).toBe(base.name);
   });
 
   describe('rejects bad props with a clear message', () => {
