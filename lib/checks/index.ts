@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { appManifests } from '../core/synth';
+import { checkCollisions } from './collisions';
 import { checkFlows, Flow } from './network-flows';
 import { checkPolicy } from './policy';
 import { checkSchema } from './schema';
@@ -12,6 +13,7 @@ export * from './pod-security';
 export * from './policy';
 export * from './wiring';
 export * from './network-flows';
+export { checkCollisions } from './collisions';
 export { monitorFlows } from './monitors';
 export type { Scraper, ScrapeFlow } from './monitors';
 export { allowedApiVersions, isAllowedApiVersion, MONITORING_API_VERSION, MONITORING_KINDS } from './api-versions';
@@ -29,12 +31,13 @@ export interface RunAllChecksOptions {
   readonly flows?: Flow[];
 }
 
-/** Schema, policy, wiring and (when given) flow checks over one manifest set. */
+/** Schema, policy, wiring, collision and (when given) flow checks over one manifest set. */
 export function runAllChecks(manifests: Manifest[], opts: RunAllChecksOptions = {}): Violation[] {
   return [
     ...checkSchema(manifests),
     ...checkPolicy(manifests),
     ...checkWiring(manifests),
+    ...checkCollisions(manifests),
     ...(opts.flows?.length ? checkFlows(manifests, opts.flows) : []),
   ];
 }

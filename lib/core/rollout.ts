@@ -12,13 +12,17 @@ const PERCENT = /^(0|[1-9]\d*)%$/;
 
 /**
  * Validates an int-or-percent budget: an integer >= `min`, or a percentage string from `min`% to
- * 100% (`'10%'`). Returns the value unchanged.
+ * `maxPercent`% (`'10%'`). Kubernetes caps only `maxUnavailable` at 100%; `maxSurge` may exceed it
+ * (`'200%'` triples the pods during a rollout), so pass `maxPercent: Infinity` there. Returns the
+ * value unchanged.
  */
-export function checkIntOrPercent(scope: IConstruct, prop: string, value: IntOrPercent, min: number): IntOrPercent {
+export function checkIntOrPercent(scope: IConstruct, prop: string, value: IntOrPercent, min: number, maxPercent = 100): IntOrPercent {
+  const percent = typeof value === 'string' && PERCENT.test(value) ? Number(value.slice(0, -1)) : undefined;
   const ok = typeof value === 'number'
     ? Number.isInteger(value) && value >= min
-    : typeof value === 'string' && PERCENT.test(value) && Number(value.slice(0, -1)) >= min && Number(value.slice(0, -1)) <= 100;
-  check(ok, scope, prop, value, `must be an integer >= ${min} or a percentage from "${min}%" to "100%" (e.g. 1 or "25%")`);
+    : percent !== undefined && Number.isSafeInteger(percent) && percent >= min && percent <= maxPercent;
+  const percentages = maxPercent === Infinity ? `a percentage of at least "${min}%"` : `a percentage from "${min}%" to "${maxPercent}%"`;
+  check(ok, scope, prop, value, `must be an integer >= ${min} or ${percentages} (e.g. 1 or "25%")`);
   return value;
 }
 

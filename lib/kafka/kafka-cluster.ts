@@ -11,9 +11,10 @@ import { quorumAnnotations } from '../core/quorum';
 import { startupBudget, tcpProbe } from '../core/probes';
 import { checkJvmMemoryLimit, checkQuantity, jvmHeapMiB } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
-import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { AntiAffinityMode, checkAntiAffinity, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { checkUniqueObjectNames } from '../core/unique-names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage, checkPort } from '../core/validation';
+import { check, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage, checkPort } from '../core/validation';
 import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import {
   KAFKA_PATHS, kafkaVersionOf, kafkaLocalJmxOpts, kafkaLoggingFor, KafkaPropertyList, renderKafkaJmxExporterConfig, renderKafkaProperties, renderKafkaStartScript,
@@ -352,6 +353,7 @@ export class KafkaCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
+    checkUniqueObjectNames(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'kafka', 41);
     this.namespace = namespaceOf(this);
     const mode = props.mode;
@@ -503,8 +505,8 @@ export class KafkaCluster extends Construct {
     });
     const pod = {
       serviceAccountName: serviceAccount.name,
-      antiAffinity: props.antiAffinity ?? 'required',
-      zoneSpread: props.zoneSpread ?? false,
+      antiAffinity: checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'required'),
+      zoneSpread: checkBoolean(this, 'zoneSpread', props.zoneSpread) ?? false,
       grace,
       startupBudgetSeconds,
       logging,
@@ -550,7 +552,7 @@ export class KafkaCluster extends Construct {
         serviceName: controllerServiceName,
         replicas: controllerReplicas,
         partition: checkInteger(this, 'mode.controllers.partition', options.partition ?? 0, 0, controllerReplicas),
-        resources: checkResources(this, 'mode.controllers.resources', options.resources ?? DEFAULT_CONTROLLER_RESOURCES),
+        resources: checkControllerResources(this, options.resources ?? DEFAULT_CONTROLLER_RESOURCES),
         storageSize: this.checkStorage('mode.controllers.storage', options.storage, '10Gi').size,
         storageClassName: options.storage?.storageClassName,
         selector: this.controllerSelectorLabels!,
@@ -831,4 +833,11 @@ interface CheckedMetrics {
   readonly port: number;
   readonly jmxPort: number;
   readonly resources: ComputeResources;
+}
+
+/** Controller resources, with the same JVM memory floor as the brokers (the heap is half the limit). */
+function checkControllerResources(scope: Construct, resources: ComputeResources): ComputeResources {
+  const checked = checkResources(scope, 'mode.controllers.resources', resources);
+  checkJvmMemoryLimit(scope, 'mode.controllers.resources.limits.memory', checked.limits.memory);
+  return checked;
 }

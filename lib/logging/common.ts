@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { imageVersion } from '../core/labels';
-import { check, checkDnsSubdomain } from '../core/validation';
+import { check, checkDnsSubdomain, checkOneOf } from '../core/validation';
 
 /**
  * The Elastic Stack release Elasticsearch and Kibana run, kept in lockstep (Kibana refuses to talk
@@ -40,9 +40,11 @@ export interface RequiredFlow {
 
 /** `production` or `dev`. */
 export function checkProfile(scope: IConstruct, prop: string, value: LoggingProfile): LoggingProfile {
-  check(value === 'production' || value === 'dev', scope, prop, value, 'must be "production" or "dev"');
-  return value;
+  return checkOneOf(scope, prop, value, LOGGING_PROFILES);
 }
+
+/** Every {@link LoggingProfile}, exactly as spelled. */
+export const LOGGING_PROFILES: readonly LoggingProfile[] = ['production', 'dev'];
 
 /** An Elastic Stack 8.x release (`8.<minor>.<patch>`); this stack is built and tested for the 8 line. */
 export function checkElasticVersion(scope: IConstruct, prop: string, value: string): string {

@@ -10,12 +10,13 @@ import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
 import { checkQuantity, jvmHeapMiB, MIB, parseQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
-import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { AntiAffinityMode, checkAntiAffinity, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { checkUniqueObjectNames } from '../core/unique-names';
 import {
   relaxedContainerSecurityContext, restrictedContainerSecurityContext, restrictedPodSecurityContext,
   SecurityRelaxation, securityExceptionAnnotations,
 } from '../core/security';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
+import { check, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import type { PodSecurityLevel } from '../platform/namespaces';
 import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkProfile, checkSecretName, ELASTIC_STACK_VERSION,
@@ -220,6 +221,7 @@ export class Elasticsearch extends Construct {
 
   constructor(scope: Construct, id: string, props: ElasticsearchProps = {}) {
     super(scope, id);
+    checkUniqueObjectNames(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'elasticsearch-logging', 52);
     this.namespace = namespaceOf(this);
     this.profile = checkProfile(this, 'profile', props.profile ?? 'production');
@@ -242,7 +244,7 @@ export class Elasticsearch extends Construct {
     const exporterImage = checkPinnedImage(this, 'exporterImage', props.exporterImage ?? ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE);
 
     const storage = props.storage ?? {};
-    const emptyDir = storage.emptyDir ?? false;
+    const emptyDir = checkBoolean(this, 'storage.emptyDir', storage.emptyDir) ?? false;
     check(!(emptyDir && this.profile === 'production'), this, 'storage.emptyDir', emptyDir,
       'the production profile needs persistent volumes (an emptyDir loses every index when a pod moves); use profile "dev" for experiments');
     const storageSize = storage.size ?? defaults.size;
@@ -254,7 +256,7 @@ export class Elasticsearch extends Construct {
     }
 
     const security = props.security ?? { enabled: false };
-    this.securityEnabled = security.enabled === true;
+    this.securityEnabled = checkBoolean(this, 'security.enabled', security.enabled) === true;
     const elasticPasswordSecret = checkSecretName(this, 'security.elasticPasswordSecret', security.elasticPasswordSecret, this.securityEnabled,
       'the elastic user\'s bootstrap password under key "password"');
     this.tlsSecretName = checkSecretName(this, 'security.tlsSecret', security.tlsSecret, this.securityEnabled,
@@ -268,7 +270,7 @@ export class Elasticsearch extends Construct {
     const maxQuorumLoss = (this.replicas - 1) / 2;
     const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 1);
     this.monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
-    const sysctl = props.sysctlInitContainer ?? false;
+    const sysctl = checkBoolean(this, 'sysctlInitContainer', props.sysctlInitContainer) ?? false;
     this.podSecurityLevel = sysctl ? 'privileged' : 'restricted';
     this.podSecurityReason = sysctl ? SYSCTL_RELAXATION.reason : undefined;
 
@@ -339,8 +341,8 @@ export class Elasticsearch extends Construct {
             enableServiceLinks: false,
             terminationGracePeriodSeconds: grace,
             securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
-            affinity: podAntiAffinity(this.selectorLabels, props.antiAffinity ?? defaults.antiAffinity),
-            topologySpreadConstraints: props.zoneSpread ? zoneSpread(this.selectorLabels) : undefined,
+            affinity: podAntiAffinity(this.selectorLabels, checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? defaults.antiAffinity)),
+            topologySpreadConstraints: checkBoolean(this, 'zoneSpread', props.zoneSpread) ? zoneSpread(this.selectorLabels) : undefined,
             initContainers: [
               ...(sysctl ? [this.sysctlContainer()] : []),
               this.prepareConfigContainer(),

@@ -10,6 +10,7 @@ import { httpProbe, startupBudget } from '../core/probes';
 import { checkQuantity, MIB, parseQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { tolerateEverything } from '../core/scheduling';
+import { checkUniqueObjectNames } from '../core/unique-names';
 import { relaxedContainerSecurityContext, SecurityRelaxation, securityExceptionAnnotations } from '../core/security';
 import { check, checkDnsLabel, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import type { PodSecurityLevel } from '../platform/namespaces';
@@ -94,6 +95,15 @@ export interface FluentdProps {
   readonly partOf?: string;
 }
 
+/** Ruby's temporary directory (`TMPDIR`): an emptyDir made sticky by the `tmp-mode` init container. */
+export const FLUENTD_TMP_DIR = '/tmp';
+
+/** The one-shot `chmod` of the `tmp-mode` init container. */
+const TMP_MODE_RESOURCES: ComputeResources = {
+  requests: { cpu: '10m', memory: '16Mi' },
+  limits: { cpu: '100m', memory: '32Mi' },
+};
+
 const DEFAULT_RESOURCES: ComputeResources = {
   requests: { cpu: '100m', memory: '512Mi' },
   limits: { cpu: '1', memory: '512Mi' },
@@ -137,6 +147,7 @@ export class Fluentd extends Construct {
 
   constructor(scope: Construct, id: string, props: FluentdProps) {
     super(scope, id);
+    checkUniqueObjectNames(this);
     const es = props.elasticsearch;
     this.name = checkDnsLabel(this, 'name', props.name ?? 'fluentd-es', 52);
     this.namespace = namespaceOf(this);
@@ -197,14 +208,16 @@ export class Fluentd extends Construct {
       // The metadata filter authenticates to the API server with this account's token.
       automountServiceAccountToken: true,
     });
+    // Cluster-scoped: named `<namespace>-<name>` so a second copy (another tenant) never replaces this one's RBAC.
+    const clusterRoleName = `${this.namespace}-${this.name}`;
     this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: this.name, labels },
+      metadata: { name: clusterRoleName, labels },
       rules: [{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }],
     });
     makeClusterScoped(this.clusterRole);
     this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: this.name, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.name },
+      metadata: { name: clusterRoleName, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
     });
     makeClusterScoped(this.clusterRoleBinding);
@@ -233,12 +246,34 @@ export class Fluentd extends Construct {
             terminationGracePeriodSeconds: 30,
             // Root: the container runtime writes the log files as root with mode 0640.
             securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+            // Fluentd 1.15.1+ creates its lock directory under Ruby's Dir.tmpdir at start, and Ruby
+            // refuses a world-writable directory without the sticky bit, which is what an emptyDir is
+            // (0777): it then falls back to the working directory on the read-only root and the agent
+            // crash-loops (`Read-only file system @ dir_s_mkdir - /home/fluent/fluentd-lock-...`,
+            // fluent/fluentd-kubernetes-daemonset#1393, #1453, fluent/fluentd#3924; see
+            // FLUENTD_IMAGE_CONTRACT). This init step gives the `tmp` emptyDir the sticky bit, like a
+            // normal /tmp, with the image's own `chmod`: the pod already runs as uid 0, which owns the
+            // emptyDir, so no capability is needed (the namespace is `privileged` anyway). An init step
+            // rather than a wrapped entrypoint keeps the image's `tini -- /fluentd/entrypoint.sh`
+            // untouched; an emptyDir rather than the hostPath state directory keeps stale lock
+            // directories off the node.
+            initContainers: [{
+              name: 'tmp-mode',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['chmod', '1777', FLUENTD_TMP_DIR],
+              resources: toResourceRequirements(TMP_MODE_RESOURCES),
+              securityContext: relaxedContainerSecurityContext(FLUENTD_RELAXATION),
+              volumeMounts: [{ name: 'tmp', mountPath: FLUENTD_TMP_DIR }],
+            }],
             containers: [{
               name: 'fluentd',
               image: this.image,
               imagePullPolicy: 'IfNotPresent',
               env: [
                 { name: 'FLUENTD_CONF', value: FLUENTD_CONF_FILE },
+                // Ruby's Dir.tmpdir tries TMPDIR first: the sticky emptyDir (see initContainers).
+                { name: 'TMPDIR', value: FLUENTD_TMP_DIR },
                 // The image's entrypoint would otherwise try to edit the (read-only) mounted config.
                 { name: 'FLUENT_ELASTICSEARCH_SED_DISABLE', value: 'true' },
                 // Lets the metadata filter watch only the pods of its own node.
@@ -260,7 +295,7 @@ export class Fluentd extends Construct {
                 { name: 'state', mountPath: stateDir },
                 { name: 'config', mountPath: FLUENTD_CONF_DIR, readOnly: true },
                 ...(caSecret ? [{ name: 'certs', mountPath: FLUENTD_CERTS_DIR, readOnly: true }] : []),
-                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'tmp', mountPath: FLUENTD_TMP_DIR },
               ],
             }],
             volumes: [

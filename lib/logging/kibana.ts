@@ -6,16 +6,19 @@ import { namespaceOf } from '../core/namespace';
 import { namedServicePort, tcpPort } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
+import { maxHeapMiB } from '../core/image-contract';
 import { MIB, parseQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
-import { AntiAffinityMode, podAntiAffinity } from '../core/scheduling';
+import { AntiAffinityMode, checkAntiAffinity, podAntiAffinity } from '../core/scheduling';
+import { checkUniqueObjectNames } from '../core/unique-names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { check, checkDnsLabel, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
+import { check, checkBoolean, checkDnsLabel, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkSecretName, credentialEnv, externalSecretsAnnotations,
   LOGGING_PART_OF,
 } from './common';
 import { Elasticsearch } from './elasticsearch';
+import { KIBANA_IMAGE_CONTRACT } from './kibana-image';
 
 /** Kibana's UI/API port. */
 export const KIBANA_PORT = 5601;
@@ -43,7 +46,9 @@ export interface KibanaProps {
    * CPU and memory. The origin's 100m CPU limit is far too little for Kibana 8: it starts a
    * Node.js server with more than a hundred plugins and runs saved-object migrations at start,
    * which at 100m takes many minutes and trips any startup probe; 1 CPU starts it in about a
-   * minute. The V8 heap is 3/4 of the memory limit.
+   * minute. The Node.js heap (`--max-old-space-size`) is what the limit leaves after ~320Mi
+   * outside the heap and a 5% margin: 652Mi in the default 1Gi (the old 3/4, 768Mi, left too
+   * little for the young generation, code and native memory). At least 896Mi.
    * @default requests 500m / 1Gi, limits 1 CPU / 1Gi
    */
   readonly resources?: ComputeResources;
@@ -75,6 +80,12 @@ export interface KibanaProps {
   /** `app.kubernetes.io/part-of` label. @default 'logging' */
   readonly partOf?: string;
 }
+
+const KIBANA_NODE_MEMORY = KIBANA_IMAGE_CONTRACT.memory!;
+/** Smallest Node.js heap Kibana 8 gets (saved-object migrations at start need it). */
+const KIBANA_MIN_HEAP_MIB = 512;
+/** Smallest memory limit: gives at least {@link KIBANA_MIN_HEAP_MIB} of heap. */
+const KIBANA_MIN_MEMORY_MIB = 896;
 
 const DEFAULT_RESOURCES: ComputeResources = {
   requests: { cpu: '500m', memory: '1Gi' },
@@ -110,6 +121,7 @@ export class Kibana extends Construct {
 
   constructor(scope: Construct, id: string, props: KibanaProps) {
     super(scope, id);
+    checkUniqueObjectNames(this);
     const es = props.elasticsearch;
     this.name = checkDnsLabel(this, 'name', props.name ?? 'kibana-logging', 52);
     this.namespace = namespaceOf(this);
@@ -121,7 +133,8 @@ export class Kibana extends Construct {
     this.replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1);
     const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
     const memoryLimit = parseQuantity(resources.limits.memory)!;
-    check(memoryLimit >= 768 * MIB, this, 'resources.limits.memory', resources.limits.memory, 'Kibana 8 needs at least 768Mi');
+    check(memoryLimit >= KIBANA_MIN_MEMORY_MIB * MIB, this, 'resources.limits.memory', resources.limits.memory,
+      `Kibana 8 needs at least ${KIBANA_MIN_MEMORY_MIB}Mi: a Node.js heap of ${KIBANA_MIN_HEAP_MIB}Mi or more plus about ${KIBANA_NODE_MEMORY.nonHeapMiB}Mi outside it`);
     check(parseQuantity(resources.limits.cpu)! >= 0.5, this, 'resources.limits.cpu', resources.limits.cpu,
       'Kibana 8 needs at least 500m to start within its startup budget (the origin\'s 100m does not)');
     const credentialsSecret = checkSecretName(this, 'credentialsSecret', props.credentialsSecret, es.securityEnabled,
@@ -134,6 +147,7 @@ export class Kibana extends Construct {
         'Elasticsearch security is off: Kibana sends no credentials; drop credentialsSecret and caSecret');
     }
     this.apiServerProxyPath = `/api/v1/namespaces/${this.namespace}/services/${this.name}/proxy`;
+    checkBoolean(this, 'apiServerProxy', props.apiServerProxy);
     check(!(props.apiServerProxy && props.basePath !== undefined), this, 'basePath', props.basePath,
       'cannot be combined with apiServerProxy, which sets the base path itself');
     if (props.basePath !== undefined) {
@@ -172,7 +186,9 @@ export class Kibana extends Construct {
       metadata: { name: this.name, labels },
       automountServiceAccountToken: false,
     });
-    const heapMiB = Math.floor((memoryLimit * 0.75) / MIB);
+    // --max-old-space-size bounds only V8's old space: the young generation, code and native memory
+    // come on top (KIBANA_IMAGE_CONTRACT.memory), so the heap is what the limit leaves beside them.
+    const heapMiB = maxHeapMiB(KIBANA_NODE_MEMORY, memoryLimit);
     // With rewriteBasePath Kibana only answers below the base path; through the API-server proxy
     // (rewriteBasePath false) requests arrive without it.
     const statusPath = `${rewriteBasePath ? this.basePath : ''}/api/status`;
@@ -200,7 +216,7 @@ export class Kibana extends Construct {
             enableServiceLinks: false,
             terminationGracePeriodSeconds: 30,
             securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
-            affinity: podAntiAffinity(this.selectorLabels, props.antiAffinity ?? 'preferred'),
+            affinity: podAntiAffinity(this.selectorLabels, checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'preferred')),
             containers: [{
               name: 'kibana',
               image: this.image,

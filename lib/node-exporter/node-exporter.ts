@@ -8,7 +8,8 @@ import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { tolerateEverything } from '../core/scheduling';
 import { relaxedContainerSecurityContext, restrictedPodSecurityContext, securityExceptionAnnotations, SecurityRelaxation, NOBODY } from '../core/security';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage, checkPort } from '../core/validation';
+import { check, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage, checkPort } from '../core/validation';
+import { checkUniqueObjectNames } from '../core/unique-names';
 import { budgetToIntOrString, changeCauseAnnotations, checkIntOrPercent, IntOrPercent } from '../core/rollout';
 
 /** Pinned upstream image (v1.9.1, released 2025-04; the 1.9 line is current). */
@@ -134,6 +135,7 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
+    checkUniqueObjectNames(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'node-exporter');
     this.namespace = namespaceOf(this);
     this.image = checkPinnedImage(this, 'image', props.image ?? NODE_EXPORTER_DEFAULT_IMAGE);
@@ -147,6 +149,8 @@ export class NodeExporter extends Construct {
     const priorityClassName = props.priorityClassName === null ? undefined
       : checkDnsSubdomain(this, 'priorityClassName', props.priorityClassName ?? 'system-node-critical');
     const collectorArgs = props.collectorArgs ?? [...NODE_EXPORTER_DEFAULT_COLLECTOR_ARGS];
+    check(Array.isArray(collectorArgs), this, 'collectorArgs', String(collectorArgs), 'must be a list of node-exporter flags');
+    const listenOnAllInterfaces = checkBoolean(this, 'listenOnAllInterfaces', props.listenOnAllInterfaces) ?? false;
     collectorArgs.forEach((arg, i) => check(typeof arg === 'string' && /^--[a-z][\w.-]*(=.*)?$/.test(arg), this, `collectorArgs[${i}]`, arg,
       'must be a node-exporter flag such as "--no-collector.wifi" or "--collector.textfile.directory=/dir"'));
     const reservedFlag = collectorArgs.find((arg) => /^--(path\.|web\.listen-address)/.test(arg));
@@ -196,7 +200,7 @@ export class NodeExporter extends Construct {
             tolerations: tolerateEverything(),
             terminationGracePeriodSeconds: 30,
             securityContext: restrictedPodSecurityContext({ runAsUser: NOBODY, runAsGroup: NOBODY }),
-            containers: [this.container(resources, hostPort, relaxation, collectorArgs, props.listenOnAllInterfaces ?? false)],
+            containers: [this.container(resources, hostPort, relaxation, collectorArgs, listenOnAllInterfaces)],
             volumes: HOST_MOUNTS.map((m) => ({ name: m.volume, hostPath: { path: m.hostPath, type: 'Directory' } })),
           },
         },

@@ -3,10 +3,14 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { MANAGED_BY } from '../core/labels';
 import { makeClusterScoped } from '../core/escape-hatches';
-import { check, checkDnsLabel } from '../core/validation';
+import { checkUniqueObjectNames } from '../core/unique-names';
+import { check, checkDnsLabel, checkOneOf } from '../core/validation';
 
 /** Pod Security Standard levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** Every {@link PodSecurityLevel}, exactly as the admission controller spells it. */
+export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
 
 /** Version of the Pod Security Standards the labels pin: the cluster's API level. */
 export const POD_SECURITY_VERSION = 'v1.27';
@@ -49,6 +53,8 @@ export class NamespacesChart extends Chart {
 
   constructor(scope: Construct, id: string, props: NamespacesChartProps) {
     super(scope, id, props);
+    checkUniqueObjectNames(this);
+    check(Array.isArray(props.namespaces), this, 'namespaces', String(props.namespaces), 'must be a list of namespace specs');
     for (const spec of props.namespaces) this.addNamespace(spec);
   }
 
@@ -56,8 +62,8 @@ export class NamespacesChart extends Chart {
   public addNamespace(spec: NamespaceSpec): k8s.KubeNamespace {
     const name = checkDnsLabel(this, 'namespaces[].name', spec.name);
     check(!this.namespaces[name], this, 'namespaces[].name', name, 'must be unique');
-    check(['restricted', 'baseline', 'privileged'].includes(spec.podSecurity), this, `namespaces[${name}].podSecurity`, spec.podSecurity,
-      'must be a Pod Security Standard level: "restricted", "baseline" or "privileged"');
+    checkOneOf(this, `namespaces[${name}].podSecurity`, spec.podSecurity, POD_SECURITY_LEVELS);
+    check(spec.reason === undefined || typeof spec.reason === 'string', this, `namespaces[${name}].reason`, String(spec.reason), 'must be a text');
     check(spec.podSecurity === 'restricted' || (spec.reason ?? '').trim().length >= 10, this, `namespaces[${name}].reason`, spec.reason ?? '',
       `namespace ${name} asks for Pod Security "${spec.podSecurity}": say why in at least 10 characters`);
     const ns = new k8s.KubeNamespace(this, name, {

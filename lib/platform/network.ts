@@ -1,11 +1,22 @@
-import { Chart, ChartProps } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import type { Flow } from '../checks/network-flows';
 import { MANAGED_BY } from '../core/labels';
 import { NAMESPACE_NAME_LABEL } from '../core/network';
 import { intOrString } from '../core/probes';
-import { check, checkDnsLabel } from '../core/validation';
+import { derivedDnsLabels } from '../core/names';
+import { checkUniqueObjectNames } from '../core/unique-names';
+import { check, checkCidr, checkDnsLabel, checkLabels, checkOneOf, checkPort } from '../core/validation';
+
+/** Protocols a NetworkPolicy port may name, exactly as Kubernetes spells them. */
+export const NETWORK_PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+
+/** Namespaces every cluster has, which flows may name without any chart defining them. */
+export const BUILTIN_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Longest flow-derived policy name (`egress-` + 50), kept so existing policy names never change. */
+const FLOW_POLICY_NAME_MAX = 57;
 
 /** Cluster DNS: CoreDNS keeps the `k8s-app: kube-dns` label in `kube-system`. */
 const KUBE_DNS_PEER: k8s.NetworkPolicyPeer = {
@@ -33,6 +44,14 @@ export interface NetworkChartProps extends Omit<ChartProps, 'namespace'> {
   readonly flows: Flow[];
   /** Connections to non-pod destinations. @default [] */
   readonly externalEgress?: ExternalEgress[];
+  /**
+   * Namespaces that exist in the cluster without any chart of this app defining them (e.g. where
+   * an existing Prometheus runs). Once the app defines namespaces (Namespace objects or charts
+   * with a namespace), every namespace a flow or external egress names must be one of those, one
+   * of these, or built in (`default`, `kube-system`, `kube-public`, `kube-node-lease`): a typo would
+   * otherwise give a policy that never matches (`to`) or fails to apply (`from`). @default []
+   */
+  readonly externalNamespaces?: string[];
 }
 
 /**
@@ -47,13 +66,38 @@ export interface NetworkChartProps extends Omit<ChartProps, 'namespace'> {
 export class NetworkChart extends Chart {
   constructor(scope: Construct, id: string, props: NetworkChartProps) {
     super(scope, id, props);
-    for (const namespace of props.defaultDenyNamespaces) this.addBaseline(checkDnsLabel(this, 'defaultDenyNamespaces[]', namespace));
-    const names = new Set<string>();
-    for (const flow of props.flows) {
-      const name = `egress-${slug(flow.name)}`;
-      check(!names.has(`${flow.from.namespace}/${name}`), this, 'flows[].name', flow.name, 'must be unique per source namespace');
-      names.add(`${flow.from.namespace}/${name}`);
-      this.policy(flow.from.namespace, name, flow.from.labels, [{
+    checkUniqueObjectNames(this);
+    const deny = props.defaultDenyNamespaces ?? [];
+    check(Array.isArray(deny), this, 'defaultDenyNamespaces', String(deny), 'must be a list of namespaces');
+    deny.forEach((namespace, i) => {
+      checkDnsLabel(this, 'defaultDenyNamespaces[]', namespace);
+      check(deny.indexOf(namespace) === i, this, 'defaultDenyNamespaces[]', namespace, 'must be unique');
+    });
+    const flows = this.checkFlows(props.flows ?? []);
+    const external = this.checkExternalEgress(props.externalEgress ?? []);
+    const externalNamespaces = props.externalNamespaces ?? [];
+    check(Array.isArray(externalNamespaces), this, 'externalNamespaces', String(externalNamespaces), 'must be a list of namespaces');
+    externalNamespaces.forEach((namespace) => checkDnsLabel(this, 'externalNamespaces[]', namespace));
+
+    // Policy names: `egress-<slug of the flow name>`; two different names with the same slug in one
+    // namespace get a hash suffix instead of being refused.
+    const policyNames = new Map<string, string>();
+    for (const namespace of new Set(flows.map((f) => f.from.namespace))) {
+      const inNamespace = flows.filter((f) => f.from.namespace === namespace).map((f) => f.name);
+      for (const [flowName, policy] of derivedDnsLabels(inNamespace, { prefix: 'egress-', maxLength: FLOW_POLICY_NAME_MAX, fallback: 'flow' })) {
+        policyNames.set(`${namespace}\u0000${flowName}`, policy);
+      }
+    }
+    external.forEach((e, i) => {
+      const clash = flows.find((f) => f.from.namespace === e.namespace && policyNames.get(`${f.from.namespace}\u0000${f.name}`) === `egress-${e.name}`);
+      check(!clash, this, `externalEgress[${i}].name`, e.name, `must not give the policy name of flow ${JSON.stringify(clash?.name)} (egress-${e.name}) in namespace ${e.namespace}`);
+      const twin = external.findIndex((o) => o.namespace === e.namespace && o.name === e.name);
+      check(twin === i, this, `externalEgress[${i}].name`, e.name, 'must be unique per namespace');
+    });
+
+    for (const namespace of deny) this.addBaseline(namespace);
+    for (const flow of flows) {
+      this.policy(flow.from.namespace, policyNames.get(`${flow.from.namespace}\u0000${flow.name}`)!, flow.from.labels, [{
         to: [{
           namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: flow.to.namespace } },
           podSelector: { matchLabels: { ...flow.to.labels } },
@@ -61,12 +105,71 @@ export class NetworkChart extends Chart {
         ports: [{ protocol: flow.protocol ?? 'TCP', port: intOrString(flow.port) }],
       }]);
     }
-    for (const external of props.externalEgress ?? []) {
-      this.policy(external.namespace, `egress-${checkDnsLabel(this, 'externalEgress[].name', external.name)}`, external.podLabels, [{
-        to: [{ ipBlock: { cidr: external.cidr } }],
-        ports: external.ports.map((port) => ({ protocol: 'TCP', port: intOrString(port) })),
+    for (const e of external) {
+      this.policy(e.namespace, `egress-${e.name}`, e.podLabels, [{
+        to: [{ ipBlock: { cidr: e.cidr } }],
+        ports: e.ports.map((port) => ({ protocol: 'TCP', port: intOrString(port) })),
       }]);
     }
+
+    // After the whole app is built: every namespace named here must be one the app defines.
+    const named: Array<[string, string]> = [
+      ...deny.map((ns): [string, string] => ['defaultDenyNamespaces[]', ns]),
+      ...flows.flatMap((f, i): Array<[string, string]> => [[`flows[${i}].from.namespace`, f.from.namespace], [`flows[${i}].to.namespace`, f.to.namespace]]),
+      ...external.map((e, i): [string, string] => [`externalEgress[${i}].namespace`, e.namespace]),
+    ];
+    this.node.addValidation({ validate: () => this.unknownNamespaces(named, externalNamespaces) });
+  }
+
+  /**
+   * Namespaces named by the props that no chart of the app defines (as a Namespace object or as a
+   * chart namespace), none when the app defines no namespace at all (then nothing is knowable).
+   */
+  private unknownNamespaces(named: Array<[string, string]>, externalNamespaces: string[]): string[] {
+    const defined = definedNamespaces(this.node.root, this);
+    if (defined.size === 0) return [];
+    const known = new Set([...defined, ...BUILTIN_NAMESPACES, ...externalNamespaces]);
+    return named.filter(([, ns]) => !known.has(ns)).map(([prop, ns]) =>
+      `invalid ${prop} ${JSON.stringify(ns)}: no chart of the app defines this namespace (defined: ${[...defined].sort().join(', ')}); `
+      + 'fix the name, or list a namespace that exists outside the app in externalNamespaces');
+  }
+
+  private checkFlows(flows: Flow[]): Flow[] {
+    check(Array.isArray(flows), this, 'flows', String(flows), 'must be a list of flows');
+    const seen = new Set<string>();
+    flows.forEach((flow, i) => {
+      check(typeof flow === 'object' && flow !== null, this, `flows[${i}]`, String(flow), 'must be a flow { name, from, to, port }');
+      check(typeof flow.name === 'string' && flow.name.trim().length > 0, this, `flows[${i}].name`, flow.name, 'must be a non-empty description');
+      check(!seen.has(`${flow.from?.namespace}\u0000${flow.name}`), this, 'flows[].name', flow.name, 'must be unique per source namespace');
+      seen.add(`${flow.from?.namespace}\u0000${flow.name}`);
+      for (const end of ['from', 'to'] as const) {
+        const pod = flow[end];
+        check(typeof pod === 'object' && pod !== null, this, `flows[${i}].${end}`, String(pod), 'must be a pod reference { namespace, labels }');
+        checkDnsLabel(this, `flows[${i}].${end}.namespace`, pod.namespace);
+        check(typeof pod.labels === 'object' && pod.labels !== null && Object.keys(pod.labels).length > 0, this, `flows[${i}].${end}.labels`, JSON.stringify(pod.labels),
+          'must hold at least one label: an empty selector would select every pod of the namespace');
+        checkLabels(this, `flows[${i}].${end}.labels`, pod.labels);
+      }
+      checkPort(this, `flows[${i}].port`, flow.port);
+      if (flow.protocol !== undefined) checkOneOf(this, `flows[${i}].protocol`, flow.protocol, NETWORK_PROTOCOLS);
+    });
+    return flows;
+  }
+
+  private checkExternalEgress(external: ExternalEgress[]): ExternalEgress[] {
+    check(Array.isArray(external), this, 'externalEgress', String(external), 'must be a list');
+    external.forEach((e, i) => {
+      check(typeof e === 'object' && e !== null, this, `externalEgress[${i}]`, String(e), 'must be { name, namespace, podLabels, cidr, ports }');
+      // `egress-<name>` is the policy name: a DNS label.
+      checkDnsLabel(this, 'externalEgress[].name', e.name, 63 - 'egress-'.length);
+      checkDnsLabel(this, `externalEgress[${i}].namespace`, e.namespace);
+      check(typeof e.podLabels === 'object' && e.podLabels !== null, this, `externalEgress[${i}].podLabels`, String(e.podLabels), 'must be a map of labels');
+      checkLabels(this, `externalEgress[${i}].podLabels`, e.podLabels);
+      checkCidr(this, `externalEgress[${i}].cidr`, e.cidr);
+      check(Array.isArray(e.ports) && e.ports.length > 0, this, `externalEgress[${i}].ports`, String(e.ports), 'must list at least one port');
+      e.ports.forEach((port) => checkPort(this, `externalEgress[${i}].ports[]`, port));
+    });
+    return external;
   }
 
   private addBaseline(namespace: string): void {
@@ -89,7 +192,15 @@ export class NetworkChart extends Chart {
   }
 }
 
-/** `kafka -> zookeeper client port` -> `kafka-zookeeper-client-port`. */
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50).replace(/-+$/, '');
+/**
+ * Namespaces the app defines: names of its Namespace objects and namespaces of its charts (other
+ * than `except`, whose objects name their namespaces themselves).
+ */
+function definedNamespaces(root: IConstruct, except: Chart): Set<string> {
+  const defined = new Set<string>();
+  for (const c of root.node.findAll()) {
+    if (Chart.isChart(c) && c !== except && c.namespace) defined.add(c.namespace);
+    else if (ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.apiVersion === 'v1') defined.add(c.name);
+  }
+  return defined;
 }

@@ -11,6 +11,26 @@ import { ZookeeperEnsemble, ZookeeperEnsembleProps } from '../zookeeper/zookeepe
 import { NamespacesChart, NamespaceSpec } from './namespaces';
 import { NetworkChart } from './network';
 import { PlatformProfile, PROFILES } from './profile';
+import { check } from '../core/validation';
+
+/** Namespace suffixes the platform derives from the tenant: `<tenant>-<suffix>`. */
+export const PLATFORM_NAMESPACE_SUFFIXES: readonly string[] = ['streaming', 'logging', 'logging-agents', 'metrics', 'apps', 'monitoring', 'namespaces', 'network'];
+
+/** Longest tenant: `<tenant>-logging-agents` must stay a DNS label (63 characters). */
+export const MAX_TENANT_LENGTH = 63 - 1 - Math.max(...PLATFORM_NAMESPACE_SUFFIXES.map((s) => s.length));
+
+/**
+ * The tenant prefix: a DNS label short enough that every namespace and chart id derived from it
+ * (`<tenant>-logging-agents`, ...) stays one, and not `kube` (`kube-*` namespaces are reserved for
+ * Kubernetes itself). Throws a PropError naming `buildPlatform`.
+ */
+export function checkTenant(tenant: unknown): string | undefined {
+  if (tenant === undefined) return undefined;
+  check(typeof tenant === 'string' && tenant.length <= MAX_TENANT_LENGTH && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(tenant), 'buildPlatform', 'tenant', tenant,
+    `must be a DNS label of at most ${MAX_TENANT_LENGTH} characters (lowercase letters, digits and '-', starting and ending with a letter or digit), so every derived namespace such as "<tenant>-logging-agents" stays a DNS label`);
+  check(tenant !== 'kube' && !(tenant as string).startsWith('kube-'), 'buildPlatform', 'tenant', tenant, 'must not make namespaces starting with "kube-": that prefix is reserved for Kubernetes system namespaces');
+  return tenant as string;
+}
 
 /** Options of {@link buildPlatform}. */
 export interface PlatformOptions {
@@ -92,7 +112,8 @@ const DEV_KAFKA_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory:
  */
 export function buildPlatform(app: App, options: PlatformOptions = {}): PlatformCharts {
   const profile = options.profile ?? PROFILES.production;
-  const prefix = options.tenant ? `${options.tenant}-` : '';
+  const tenant = checkTenant(options.tenant);
+  const prefix = tenant !== undefined ? `${tenant}-` : '';
   const ns = (name: string) => `${prefix}${name}`;
   const monitoringNamespace = ns('monitoring');
   const charts: Chart[] = [];

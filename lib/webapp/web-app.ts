@@ -9,14 +9,21 @@ import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } f
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
-import { AntiAffinityMode, podAntiAffinity, zoneSpread } from '../core/scheduling';
+import { derivedDnsLabels } from '../core/names';
+import { AntiAffinityMode, checkAntiAffinity, podAntiAffinity, zoneSpread } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, NOBODY } from '../core/security';
-import { check, checkDnsLabel, checkInteger, checkLabelValue, checkLabels, checkPinnedImage, checkPort } from '../core/validation';
+import {
+  check, checkBoolean, checkDnsLabel, checkInteger, checkLabelValue, checkLabels, checkOneOf, checkPinnedImage, checkPort,
+} from '../core/validation';
+import { checkUniqueObjectNames } from '../core/unique-names';
 import { ApiAccess, checkApiRules } from '../core/api-access';
 import { budgetToIntOrString, changeCauseAnnotations, checkIntOrPercent, IntOrPercent, isZeroBudget } from '../core/rollout';
 
 /** How the Service is exposed. */
 export type WebAppServiceType = 'ClusterIP' | 'NodePort';
+
+/** Every {@link WebAppServiceType}, exactly as spelled. */
+export const WEB_APP_SERVICE_TYPES: readonly WebAppServiceType[] = ['ClusterIP', 'NodePort'];
 
 /** Rolling-update behaviour of the Deployment. */
 export interface WebAppRollout {
@@ -160,13 +167,13 @@ export class WebApp extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
+    checkUniqueObjectNames(this);
     this.name = checkDnsLabel(this, 'name', props.name, 52);
     this.namespace = namespaceOf(this);
     this.image = checkPinnedImage(this, 'image', props.image);
     this.port = checkPort(this, 'port', props.port ?? 8080);
     const servicePort = checkPort(this, 'servicePort', props.servicePort ?? this.port);
-    const serviceType = props.serviceType ?? 'ClusterIP';
-    check(serviceType === 'ClusterIP' || serviceType === 'NodePort', this, 'serviceType', serviceType, 'must be "ClusterIP" or "NodePort"');
+    const serviceType = checkOneOf(this, 'serviceType', props.serviceType ?? 'ClusterIP', WEB_APP_SERVICE_TYPES);
     if (props.nodePort !== undefined) {
       check(serviceType === 'NodePort', this, 'nodePort', props.nodePort, 'needs serviceType "NodePort"');
       checkInteger(this, 'nodePort', props.nodePort, 30000, 32767);
@@ -186,6 +193,8 @@ export class WebApp extends Construct {
     const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 1);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     const writable = this.checkWritablePaths(props.writablePaths ?? ['/tmp']);
+    const antiAffinity = checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'preferred');
+    const spreadZones = checkBoolean(this, 'zoneSpread', props.zoneSpread) ?? false;
     const env = Object.keys(props.env ?? {}).sort().map((key) => {
       check(ENV_NAME.test(key), this, 'env', key, 'must be a valid environment variable name');
       return { name: key, value: props.env![key] };
@@ -233,8 +242,8 @@ export class WebApp extends Construct {
             enableServiceLinks: false,
             terminationGracePeriodSeconds: grace,
             securityContext: restrictedPodSecurityContext({ runAsUser, runAsGroup: runAsUser }),
-            affinity: podAntiAffinity(this.selectorLabels, props.antiAffinity ?? 'preferred'),
-            topologySpreadConstraints: props.zoneSpread ? zoneSpread(this.selectorLabels) : undefined,
+            affinity: podAntiAffinity(this.selectorLabels, antiAffinity),
+            topologySpreadConstraints: spreadZones ? zoneSpread(this.selectorLabels) : undefined,
             containers: [{
               name: this.name,
               image: this.image,
@@ -314,7 +323,8 @@ export class WebApp extends Construct {
   }
 
   private checkRollout(r: WebAppRollout): Required<WebAppRollout> {
-    const maxSurge = checkIntOrPercent(this, 'rollout.maxSurge', r.maxSurge ?? 1, 0);
+    // Only maxUnavailable is capped at 100%: a surge of "200%" (three times the pods) is valid.
+    const maxSurge = checkIntOrPercent(this, 'rollout.maxSurge', r.maxSurge ?? 1, 0, Infinity);
     const maxUnavailable = checkIntOrPercent(this, 'rollout.maxUnavailable', r.maxUnavailable ?? 1, 0);
     check(!(isZeroBudget(maxSurge) && isZeroBudget(maxUnavailable)), this, 'rollout.maxUnavailable', maxUnavailable,
       'must not be 0 when rollout.maxSurge is 0 too: the rollout could neither add nor remove a pod (Kubernetes rejects it)');
@@ -325,16 +335,23 @@ export class WebApp extends Construct {
     return { maxSurge, maxUnavailable, minReadySeconds, progressDeadlineSeconds };
   }
 
+  /**
+   * Each writable path gets an emptyDir named after it (`/var/cache/app` -> `var-cache-app`). Two
+   * different paths whose names would collide (`/var/cache/app`, `/var/cache-app`) or a name
+   * longer than 63 characters get a hash suffix instead (see {@link derivedDnsLabels}); the same
+   * directory twice is an error.
+   */
   private checkWritablePaths(paths: string[]): { path: string; volume: string }[] {
+    check(Array.isArray(paths), this, 'writablePaths', String(paths), 'must be a list of absolute directory paths');
     const seen = new Set<string>();
-    return paths.map((path) => {
-      check(typeof path === 'string' && WRITABLE_PATH.test(path) && !path.split('/').includes('..') && path !== '/', this, 'writablePaths', path,
-        'must be an absolute directory path such as "/tmp" or "/var/cache/app"');
-      const volume = path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '').slice(0, 63) || 'writable';
-      check(!seen.has(volume), this, 'writablePaths', path, 'must be unique');
-      seen.add(volume);
-      return { path, volume };
-    });
+    for (const path of paths) {
+      check(typeof path === 'string' && WRITABLE_PATH.test(path) && !path.split('/').some((segment) => segment === '.' || segment === '..'), this, 'writablePaths', path,
+        'must be an absolute directory path such as "/tmp" or "/var/cache/app", without "." or ".." segments');
+      check(!seen.has(path), this, 'writablePaths', path, 'must be unique: each directory gets one emptyDir');
+      seen.add(path);
+    }
+    const volumes = derivedDnsLabels(paths, { fallback: 'writable' });
+    return paths.map((path) => ({ path, volume: volumes.get(path)! }));
   }
 
   private createRole(labels: Record<string, string>, rules: k8s.PolicyRule[]): k8s.KubeRole {

@@ -28,7 +28,7 @@ describe('EfkStack', () => {
     ]);
     expect(logging.every((o) => o.metadata.namespace === 'logging')).toBe(true);
     expect(kindsAndNames(agents)).toEqual([
-      'ClusterRole/fluentd-es', 'ClusterRoleBinding/fluentd-es', 'ConfigMap/fluentd-es-config-<hash>', 'DaemonSet/fluentd-es',
+      'ClusterRole/logging-agents-fluentd-es', 'ClusterRoleBinding/logging-agents-fluentd-es', 'ConfigMap/fluentd-es-config-<hash>', 'DaemonSet/fluentd-es',
       'NetworkPolicy/fluentd-es', 'ServiceAccount/fluentd-es',
     ]);
     expect(efk.elasticsearch.namespace).toBe('logging');

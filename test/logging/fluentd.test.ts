@@ -40,19 +40,19 @@ describe('Fluentd', () => {
 
   test('explicit, stable names', () => {
     expect(kindsAndNames(synth().objects)).toEqual([
-      'ClusterRole/fluentd-es', 'ClusterRoleBinding/fluentd-es', 'ConfigMap/fluentd-es-config-<hash>', 'DaemonSet/fluentd-es',
+      'ClusterRole/logging-agents-fluentd-es', 'ClusterRoleBinding/logging-agents-fluentd-es', 'ConfigMap/fluentd-es-config-<hash>', 'DaemonSet/fluentd-es',
       'NetworkPolicy/fluentd-es', 'ServiceAccount/fluentd-es',
     ]);
   });
 
   test('RBAC: exactly get, list, watch on pods and namespaces, bound to its own ServiceAccount with a namespace', () => {
     const { objects } = synth();
-    const role = find(objects, 'ClusterRole', 'fluentd-es');
+    const role = find(objects, 'ClusterRole', 'logging-agents-fluentd-es');
     expect(role.metadata.namespace).toBeUndefined();
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }]);
-    const binding = find(objects, 'ClusterRoleBinding', 'fluentd-es');
+    const binding = find(objects, 'ClusterRoleBinding', 'logging-agents-fluentd-es');
     expect(binding.metadata.namespace).toBeUndefined();
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'fluentd-es' });
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'logging-agents-fluentd-es' });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'fluentd-es', namespace: 'logging-agents' }]);
   });
 
@@ -104,6 +104,22 @@ describe('Fluentd', () => {
       { name: 'FLUENT_ELASTICSEARCH_SED_DISABLE', value: 'true' },
       { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
     ]));
+  });
+
+  test('Ruby\'s temporary directory is a sticky emptyDir (Fluentd 1.15.1+ creates its lock directory there at start)', () => {
+    const spec = ds(synth().objects).spec.template.spec;
+    // Without the sticky bit Ruby refuses the 0777 emptyDir and falls back to the read-only working
+    // directory: `Read-only file system @ dir_s_mkdir - /home/fluent/fluentd-lock-...`.
+    expect(spec.initContainers).toEqual([expect.objectContaining({
+      name: 'tmp-mode',
+      image: spec.containers[0].image,
+      command: ['chmod', '1777', '/tmp'],
+      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      securityContext: expect.objectContaining({ runAsUser: 0, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }),
+    })]);
+    expect(spec.initContainers[0].securityContext.capabilities.add).toBeUndefined();
+    expect(spec.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } });
+    expect(container({ spec: { template: { spec } } }, 'fluentd').env).toContainEqual({ name: 'TMPDIR', value: '/tmp' });
   });
 
   test('pinned Elasticsearch 8 image, resources sized for a file buffer, probes on the monitor agent', () => {

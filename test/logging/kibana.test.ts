@@ -76,7 +76,13 @@ describe('Kibana', () => {
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(c.volumeMounts.filter((m: Obj) => !m.readOnly).map((m: Obj) => m.mountPath)).toEqual(['/usr/share/kibana/data', '/tmp']);
     expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
-    expect(c.env).toContainEqual({ name: 'NODE_OPTIONS', value: '--max-old-space-size=768' });
+    // 1Gi * 0.95 - 320Mi outside the heap (KIBANA_IMAGE_CONTRACT): not 3/4 of the limit (768Mi).
+    expect(c.env).toContainEqual({ name: 'NODE_OPTIONS', value: '--max-old-space-size=652' });
+  });
+
+  test.each([['896Mi', 531], ['1Gi', 652], ['2Gi', 1625]])('the heap leaves room outside it: a %s limit gives a %i MiB heap', (memory, heap) => {
+    const c = container(deploy(synth({ resources: { requests: { cpu: '500m', memory }, limits: { cpu: '1', memory } } }).objects), 'kibana');
+    expect(c.env).toContainEqual({ name: 'NODE_OPTIONS', value: `--max-old-space-size=${heap}` });
   });
 
   test('a PodDisruptionBudget only with more than one replica', () => {
@@ -127,7 +133,9 @@ describe('Kibana validation', () => {
     ['the origin\'s 100m CPU limit', { resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '100m', memory: '1Gi' } } },
       `${P} resources.limits.cpu "100m": Kibana 8 needs at least 500m`],
     ['too little memory', { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } } },
-      `${P} resources.limits.memory "512Mi": Kibana 8 needs at least 768Mi`],
+      `${P} resources.limits.memory "512Mi": Kibana 8 needs at least 896Mi: a Node.js heap of 512Mi or more plus about 320Mi outside it`],
+    ['768Mi (a 409Mi heap)', { resources: { requests: { cpu: '500m', memory: '768Mi' }, limits: { cpu: '1', memory: '768Mi' } } },
+      `${P} resources.limits.memory "768Mi": Kibana 8 needs at least 896Mi`],
     ['a base path with a trailing slash', { basePath: '/kibana/' }, `${P} basePath "/kibana/": must start with "/" and not end with "/"`],
     ['a relative base path', { basePath: 'kibana' }, `${P} basePath "kibana": must start with "/"`],
     ['a base path with the proxy', { basePath: '/kibana', apiServerProxy: true }, `${P} basePath "/kibana": cannot be combined with apiServerProxy`],

@@ -1,5 +1,5 @@
-import { Testing } from 'cdk8s';
-import { NetworkChart } from '../../lib';
+import { Chart, Testing } from 'cdk8s';
+import { NamespacesChart, NetworkChart } from '../../lib';
 
 type Obj = Record<string, any>;
 
@@ -40,5 +40,72 @@ describe('NetworkChart', () => {
   test('rejects duplicate flow names and bad namespaces', () => {
     expect(() => synth({ flows: [flow, flow] })).toThrow('network: invalid flows[].name "kafka -> zookeeper client port": must be unique per source namespace');
     expect(() => synth({ defaultDenyNamespaces: ['Bad'] })).toThrow('network: invalid defaultDenyNamespaces[] "Bad"');
+  });
+});
+
+describe('NetworkChart: flows and egress are validated (issue 10 item 7)', () => {
+  /** An app whose namespaces are known: a NamespacesChart defines `streaming` and `apps`. */
+  function appWith(props: Partial<ConstructorParameters<typeof NetworkChart>[2]>) {
+    const app = Testing.app();
+    new NamespacesChart(app, 'namespaces', { namespaces: [{ name: 'streaming', podSecurity: 'restricted' }, { name: 'apps', podSecurity: 'restricted' }] });
+    const chart = new NetworkChart(app, 'network', { defaultDenyNamespaces: ['streaming'], flows: [flow], ...props });
+    return { app, chart };
+  }
+
+  test('a flow to a namespace no chart of the app defines fails synth, naming the prop and the namespaces it knows', () => {
+    const { chart } = appWith({ flows: [flow, { ...flow, name: 'kafka -> typo', to: { namespace: 'streamng', labels: { app: 'zk' } } }] });
+    expect(() => Testing.synth(chart)).toThrow(
+      '[network] invalid flows[1].to.namespace "streamng": no chart of the app defines this namespace (defined: apps, streaming); fix the name, or list a namespace that exists outside the app in externalNamespaces');
+  });
+
+  test('unknown source, default-deny and egress namespaces fail too', () => {
+    const { chart } = appWith({
+      defaultDenyNamespaces: ['streaming', 'ghost'],
+      externalEgress: [{ name: 'api', namespace: 'nowhere', podLabels: { app: 'x' }, cidr: '0.0.0.0/0', ports: [443] }],
+    });
+    expect(() => Testing.synth(chart)).toThrow(/invalid defaultDenyNamespaces\[\] "ghost"[\s\S]*invalid externalEgress\[0\].namespace "nowhere"/);
+  });
+
+  test('chart namespaces, built-in namespaces and externalNamespaces count as defined', () => {
+    const { app, chart } = appWith({
+      externalNamespaces: ['observability'],
+      flows: [
+        flow,
+        { ...flow, name: 'to dns', to: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, port: 53, protocol: 'UDP' },
+        { ...flow, name: 'to prometheus', to: { namespace: 'observability', labels: { app: 'prometheus' } }, port: 9090 },
+        { ...flow, name: 'to web', to: { namespace: 'web', labels: { app: 'web' } }, port: 8080 },
+      ],
+    });
+    new Chart(app, 'web', { namespace: 'web' });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('an app that defines no namespace cannot tell: nothing is refused', () => {
+    expect(() => synth({ flows: [{ ...flow, to: { namespace: 'elsewhere', labels: { app: 'zk' } } }] })).not.toThrow();
+  });
+
+  test('two different flow names with the same slug get distinct, stable policy names instead of an error', () => {
+    const objects = synth({ flows: [flow, { ...flow, name: 'Kafka -> ZooKeeper (client port)' }] });
+    const names = objects.filter((o) => o.metadata.name.startsWith('egress-')).map((o) => o.metadata.name);
+    expect(names).toHaveLength(2);
+    for (const name of names) expect(name).toMatch(/^egress-kafka-zookeeper-client-port-[0-9a-f]{10}$/);
+    expect(new Set(names).size).toBe(2);
+  });
+
+  test('a flow name without letters or digits still gives a valid policy name', () => {
+    const names = synth({ flows: [{ ...flow, name: '->' }] }).map((o) => o.metadata.name);
+    expect(names).toContain('egress-flow');
+  });
+
+  test('an external egress whose policy name equals a flow policy name is refused', () => {
+    expect(() => synth({ flows: [{ ...flow, name: 'fluentd apiserver', from: { namespace: 'agents', labels: { app: 'f' } } }],
+      externalEgress: [{ name: 'fluentd-apiserver', namespace: 'agents', podLabels: { app: 'f' }, cidr: '0.0.0.0/0', ports: [443] }] }))
+      .toThrow('network: invalid externalEgress[0].name "fluentd-apiserver": must not give the policy name of flow "fluentd apiserver"');
+  });
+
+  test('valid CIDRs pass: IPv4, IPv6, single hosts, everything', () => {
+    for (const cidr of ['0.0.0.0/0', '10.96.0.1/32', '192.168.0.0/16', '::/0', 'fd00::/8', '2001:db8::1/128']) {
+      expect(() => synth({ externalEgress: [{ name: 'x', namespace: 'streaming', podLabels: { app: 'x' }, cidr, ports: [443] }] })).not.toThrow();
+    }
   });
 });

@@ -17,6 +17,9 @@ import { ComputeResources } from '../../lib/core/resources';
 import { PropError } from '../../lib/core/validation';
 import { NodeExporter, NodeExporterProps } from '../../lib/node-exporter';
 import { NamespacesChart, NamespaceSpec } from '../../lib/platform/namespaces';
+import { ExternalEgress, NetworkChart, NetworkChartProps } from '../../lib/platform/network';
+import type { Flow } from '../../lib/checks/network-flows';
+import { buildPlatform, MAX_TENANT_LENGTH } from '../../lib/platform/platform';
 import { demoWebAppProps, WebApp, WebAppProps } from '../../lib/webapp';
 import { ZookeeperEnsemble, ZookeeperEnsembleProps } from '../../lib/zookeeper/zookeeper-ensemble';
 
@@ -244,7 +247,8 @@ const ROWS: Row[] = [
     invalid(WEB, 'rollout.maxUnavailable', 0, 'must not be 0 when rollout.maxSurge is 0 too')],
   ['WebApp', 'maxSurge 0% and maxUnavailable 0%', webApp({ rollout: { maxSurge: '0%', maxUnavailable: '0%' } }),
     invalid(WEB, 'rollout.maxUnavailable', '0%', 'must not be 0 when rollout.maxSurge is 0 too')],
-  ['WebApp', 'negative maxSurge', webApp({ rollout: { maxSurge: -1 } }), invalid(WEB, 'rollout.maxSurge', -1, 'must be an integer >= 0 or a percentage from "0%" to "100%"')],
+  ['WebApp', 'negative maxSurge', webApp({ rollout: { maxSurge: -1 } }), invalid(WEB, 'rollout.maxSurge', -1, 'must be an integer >= 0 or a percentage of at least "0%"')],
+  ['WebApp', 'maxUnavailable above 100%', webApp({ rollout: { maxUnavailable: '150%' } }), invalid(WEB, 'rollout.maxUnavailable', '150%', 'must be an integer >= 0 or a percentage from "0%" to "100%"')],
   ['WebApp', 'negative minReadySeconds', webApp({ rollout: { minReadySeconds: -5 } }), invalid(WEB, 'rollout.minReadySeconds', -5, 'must be an integer >= 0')],
   ['WebApp', 'progress deadline not above minReadySeconds', webApp({ rollout: { minReadySeconds: 60, progressDeadlineSeconds: 60 } }),
     invalid(WEB, 'rollout.progressDeadlineSeconds', 60, 'must exceed rollout.minReadySeconds (60)')],
@@ -343,6 +347,93 @@ const LABELS_AND_LIMITS: Row[] = [
   ['PodDisruptionBudget', 'selector label key that is no label key', pdb({ selector: { 'app name': 'web' } }), invalid('safety/pdb', 'selector key', 'app name', '')],
 ];
 
+const REF = 'must be a valid image reference [registry[:port]/]repository[:tag][@digest]: ';
+const DIGEST = 'must be "sha256:" and 64 lowercase hex digits (or sha384 / sha512 with 96 / 128)';
+const CHOICE = (...values: string[]) => `must be ${values.length === 2 ? values.map((v) => JSON.stringify(v)).join(' or ') : `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`}`;
+const CASE_HINT = (value: string) => ` (values are case-sensitive: did you mean ${JSON.stringify(value)}?)`;
+const CTRL_RES = (memory: string): ComputeResources => ({ requests: { cpu: '100m', memory }, limits: { cpu: '1', memory } });
+const network = (props: Partial<NetworkChartProps>): Build => (chart) => {
+  new NetworkChart(App.of(chart), 'network', { defaultDenyNamespaces: ['safety'], flows: [FLOW], ...props });
+};
+const FLOW: Flow = { name: 'web -> db', from: { namespace: 'safety', labels: { app: 'web' } }, to: { namespace: 'safety', labels: { app: 'db' } }, port: 5432 };
+const EGRESS: ExternalEgress = { name: 'web-api', namespace: 'safety', podLabels: { app: 'web' }, cidr: '10.0.0.0/8', ports: [443] };
+
+/**
+ * Issue 10 item 7: inputs that used to be accepted silently and turned into something else (a
+ * mis-cased enum into another behaviour, a string into a boolean, an image no runtime can pull, a
+ * flow that never matches, a tenant that breaks every derived name, a controller JVM below its floor).
+ */
+const SILENTLY_ACCEPTED: Row[] = [
+  // Enums are exact: JavaScript callers and config files bypass the TypeScript types.
+  ['ZookeeperEnsemble', 'capitalised anti-affinity (used to become soft)', zk({ antiAffinity: 'Required' as never }),
+    invalid(ZK, 'antiAffinity', 'Required', CHOICE('required', 'preferred') + CASE_HINT('required'))],
+  ['ZookeeperEnsemble', 'unknown anti-affinity', zk({ antiAffinity: 'hard' as never }), invalid(ZK, 'antiAffinity', 'hard', CHOICE('required', 'preferred'))],
+  ['KafkaCluster', 'capitalised anti-affinity', kafkaZk({ antiAffinity: 'REQUIRED' as never }), invalid(KAFKA, 'antiAffinity', 'REQUIRED', CHOICE('required', 'preferred'))],
+  ['Elasticsearch', 'capitalised anti-affinity', es({ antiAffinity: 'Required' as never }), invalid(ES, 'antiAffinity', 'Required', CHOICE('required', 'preferred'))],
+  ['Kibana', 'unknown anti-affinity', kibana({ antiAffinity: 'soft' as never }), invalid(KIBANA, 'antiAffinity', 'soft', CHOICE('required', 'preferred'))],
+  ['WebApp', 'capitalised anti-affinity', webApp({ antiAffinity: 'Preferred' as never }), invalid(WEB, 'antiAffinity', 'Preferred', CHOICE('required', 'preferred') + CASE_HINT('preferred'))],
+  ['WebApp', 'lower-case service type', webApp({ serviceType: 'nodeport' as never }), invalid(WEB, 'serviceType', 'nodeport', CHOICE('ClusterIP', 'NodePort') + CASE_HINT('NodePort'))],
+  ['WebApp', 'LoadBalancer service type', webApp({ serviceType: 'LoadBalancer' as never }), invalid(WEB, 'serviceType', 'LoadBalancer', CHOICE('ClusterIP', 'NodePort'))],
+  ['Elasticsearch', 'capitalised profile', es({ profile: 'Production' as never }), invalid(ES, 'profile', 'Production', CHOICE('production', 'dev') + CASE_HINT('production'))],
+  ['EfkStack', 'capitalised profile', efk({ profile: 'DEV' as never }), invalid(EFK, 'profile', 'DEV', CHOICE('production', 'dev'))],
+  ['NamespacesChart', 'capitalised Pod Security level', namespaces({ name: 'x', podSecurity: 'Restricted' as never }),
+    invalid('namespaces', 'namespaces[x].podSecurity', 'Restricted', CHOICE('restricted', 'baseline', 'privileged') + CASE_HINT('restricted'))],
+  ['NetworkChart', 'lower-case protocol', network({ flows: [{ ...FLOW, protocol: 'tcp' }] }), invalid('network', 'flows[0].protocol', 'tcp', CHOICE('TCP', 'UDP', 'SCTP') + CASE_HINT('TCP'))],
+  ['NetworkChart', 'unknown protocol', network({ flows: [{ ...FLOW, protocol: 'HTTP' }] }), invalid('network', 'flows[0].protocol', 'HTTP', CHOICE('TCP', 'UDP', 'SCTP'))],
+  // Booleans: the string "false" is truthy in JavaScript.
+  ['Elasticsearch', 'security.enabled as a string (used to turn security off)', es({ security: { enabled: 'true' as never } }), invalid(ES, 'security.enabled', 'true', 'must be true or false')],
+  ['ZookeeperEnsemble', 'zoneSpread as a string', zk({ zoneSpread: 'false' as never }), invalid(ZK, 'zoneSpread', 'false', 'must be true or false')],
+  ['WebApp', 'zoneSpread as a string', webApp({ zoneSpread: 'no' as never }), invalid(WEB, 'zoneSpread', 'no', 'must be true or false')],
+  ['NodeExporter', 'listenOnAllInterfaces as a string', nodeExporter({ listenOnAllInterfaces: 'false' as never }), invalid(NODE_EXPORTER, 'listenOnAllInterfaces', 'false', 'must be true or false')],
+  ['Kibana', 'apiServerProxy as a string', kibana({ apiServerProxy: 'yes' as never }), invalid(KIBANA, 'apiServerProxy', 'yes', 'must be true or false')],
+
+  // Images: the distribution/reference grammar, then "never latest or untagged".
+  ['ZookeeperEnsemble', 'upper-case repository', zk({ image: 'library/ZooKeeper:3.9.3' }), invalid(ZK, 'image', 'library/ZooKeeper:3.9.3', `${REF}repository "library/ZooKeeper" must be lowercase`)],
+  ['KafkaCluster', 'truncated digest', kafkaZk({ image: 'apache/kafka@sha256:abc123' }), invalid(KAFKA, 'image', 'apache/kafka@sha256:abc123', `${REF}digest "sha256:abc123" ${DIGEST}`)],
+  ['NodeExporter', 'upper-case digest', nodeExporter({ image: `quay.io/prometheus/node-exporter@sha256:${'A'.repeat(64)}` }),
+    invalid(NODE_EXPORTER, 'image', `quay.io/prometheus/node-exporter@sha256:${'A'.repeat(64)}`, `${REF}digest "sha256:${'A'.repeat(64)}" ${DIGEST}`)],
+  ['WebApp', 'digest of an unknown algorithm', webApp({ image: `nginx@md5:${'a'.repeat(32)}` }), invalid(WEB, 'image', `nginx@md5:${'a'.repeat(32)}`, `${REF}digest "md5:${'a'.repeat(32)}"`)],
+  ['WebApp', 'tag starting with a dot', webApp({ image: 'nginx:.1' }), invalid(WEB, 'image', 'nginx:.1', `${REF}tag ".1" must be 1-128 letters`)],
+  ['WebApp', 'empty tag', webApp({ image: 'nginx:' }), invalid(WEB, 'image', 'nginx:', `${REF}tag "" must be 1-128 letters`)],
+  ['WebApp', 'empty path component', webApp({ image: 'ghcr.io//podinfo:6.9.2' }), invalid(WEB, 'image', 'ghcr.io//podinfo:6.9.2', `${REF}repository "/podinfo" has an empty path component`)],
+  ['WebApp', 'registry with a bad port', webApp({ image: 'localhost:50a0/app:1.0' }), invalid(WEB, 'image', 'localhost:50a0/app:1.0', `${REF}registry "localhost:50a0" is no host[:port]`)],
+  ['Fluentd', 'repository component ending in a separator', fluentd({ image: 'fluent/fluentd-:v1.17' }), invalid(FLUENTD, 'image', 'fluent/fluentd-:v1.17', `${REF}repository component "fluentd-"`)],
+  ['Elasticsearch', 'image with whitespace', es({ exporterImage: 'quay.io/x/exporter :1.0' }), invalid(ES, 'exporterImage', 'quay.io/x/exporter :1.0', `${REF}it contains whitespace`)],
+  ['KafkaCluster', 'latest tag in upper case', kafkaZk({ metrics: { image: 'bitnami/jmx-exporter:LATEST' } }), invalid(KAFKA, 'metrics.image', 'bitnami/jmx-exporter:LATEST', PINNED)],
+
+  // NetworkChart flows and egress.
+  ['NetworkChart', 'flow port 0', network({ flows: [{ ...FLOW, port: 0 }] }), invalid('network', 'flows[0].port', 0, PORT)],
+  ['NetworkChart', 'flow port above 65535', network({ flows: [{ ...FLOW, port: 70000 }] }), invalid('network', 'flows[0].port', 70000, PORT)],
+  ['NetworkChart', 'fractional flow port', network({ flows: [{ ...FLOW, port: 80.5 }] }), invalid('network', 'flows[0].port', 80.5, PORT)],
+  ['NetworkChart', 'flow target namespace that is no DNS label', network({ flows: [{ ...FLOW, to: { namespace: 'Apps', labels: { app: 'db' } } }] }),
+    invalid('network', 'flows[0].to.namespace', 'Apps', DNS_LABEL(63))],
+  ['NetworkChart', 'flow with an empty target selector', network({ flows: [{ ...FLOW, to: { namespace: 'safety', labels: {} } }] }),
+    invalid('network', 'flows[0].to.labels', '{}', 'must hold at least one label')],
+  ['NetworkChart', 'flow label value that is no label value', network({ flows: [{ ...FLOW, from: { namespace: 'safety', labels: { app: 'web app' } } }] }),
+    invalid('network', 'flows[0].from.labels[app]', 'web app', '')],
+  ['NetworkChart', 'egress CIDR that is no CIDR', network({ externalEgress: [{ ...EGRESS, cidr: '10.0.0.0' }] }),
+    invalid('network', 'externalEgress[0].cidr', '10.0.0.0', 'must be an IPv4 or IPv6 CIDR')],
+  ['NetworkChart', 'egress CIDR with an octet above 255', network({ externalEgress: [{ ...EGRESS, cidr: '10.0.0.256/32' }] }),
+    invalid('network', 'externalEgress[0].cidr', '10.0.0.256/32', 'must be an IPv4 or IPv6 CIDR')],
+  ['NetworkChart', 'egress CIDR prefix above 32', network({ externalEgress: [{ ...EGRESS, cidr: '10.0.0.0/33' }] }),
+    invalid('network', 'externalEgress[0].cidr', '10.0.0.0/33', 'must be an IPv4 or IPv6 CIDR')],
+  ['NetworkChart', 'egress CIDR with host bits', network({ externalEgress: [{ ...EGRESS, cidr: '10.1.2.3/8' }] }),
+    invalid('network', 'externalEgress[0].cidr', '10.1.2.3/8', 'must be an IPv4 or IPv6 CIDR such as "10.0.0.0/8", "192.168.1.10/32" or "fd00::/8", with the host bits zero: did you mean "10.0.0.0/8"')],
+  ['NetworkChart', 'IPv6 egress CIDR with host bits', network({ externalEgress: [{ ...EGRESS, cidr: 'fd00::1/64' }] }),
+    invalid('network', 'externalEgress[0].cidr', 'fd00::1/64', 'must be an IPv4 or IPv6 CIDR such as "10.0.0.0/8", "192.168.1.10/32" or "fd00::/8", with the host bits zero: did you mean "fd00::/64"')],
+  ['NetworkChart', 'egress port 0', network({ externalEgress: [{ ...EGRESS, ports: [443, 0] }] }), invalid('network', 'externalEgress[0].ports[]', 0, PORT)],
+  ['NetworkChart', 'egress without ports', network({ externalEgress: [{ ...EGRESS, ports: [] }] }), invalid('network', 'externalEgress[0].ports', '', 'must list at least one port')],
+  ['NetworkChart', 'duplicate default-deny namespace', network({ defaultDenyNamespaces: ['safety', 'safety'] }), invalid('network', 'defaultDenyNamespaces[]', 'safety', 'must be unique')],
+
+  // The KRaft controllers' JVM has the brokers' memory floor.
+  ['KafkaCluster', 'controller memory limit below the JVM floor', kraft({}, { resources: CTRL_RES('128Mi') }),
+    invalid(KAFKA, 'mode.controllers.resources.limits.memory', '128Mi', 'must be at least 256Mi for a JVM (the heap is half the limit)')],
+
+  // Writable paths: the same directory twice (a different spelling of one path is the same directory).
+  ['WebApp', 'the same writable path twice', webApp({ writablePaths: ['/data', '/data'] }), invalid(WEB, 'writablePaths', '/data', 'must be unique: each directory gets one emptyDir')],
+  ['WebApp', 'writable path with a "." segment', webApp({ writablePaths: ['/data', '/data/.'] }), invalid(WEB, 'writablePaths', '/data/.', 'must be an absolute directory path')],
+];
+
 function thrownBy(build: Build): unknown {
   const chart = new Chart(Testing.app(), 'safety', { namespace: 'safety' });
   try {
@@ -372,8 +463,88 @@ describe('bad input is rejected with `<path>: invalid <prop> <value>: <allowed>`
   });
 });
 
+describe('inputs that were accepted silently are rejected (issue 10 item 7)', () => {
+  test.each(SILENTLY_ACCEPTED)('%s: %s', (_construct, _case, build, message) => {
+    expectRejected(build, message);
+  });
+});
+
 describe('label values, port clashes, JVM memory floors, Pod Security levels and selector keys', () => {
   test.each(LABELS_AND_LIMITS)('%s: %s', (_construct, _case, build, message) => {
     expectRejected(build, message);
+  });
+});
+
+describe('the tenant is checked as such (issue 10 item 7)', () => {
+  const TENANT = `must be a DNS label of at most ${MAX_TENANT_LENGTH} characters`;
+  test.each([
+    ['upper case', 'Blue', TENANT],
+    ['underscore', 'team_a', TENANT],
+    ['trailing dash', 'blue-', TENANT],
+    ['empty', '', TENANT],
+    ['too long for "<tenant>-logging-agents"', 'a'.repeat(MAX_TENANT_LENGTH + 1), TENANT],
+    ['reserved kube- prefix', 'kube', 'must not make namespaces starting with "kube-"'],
+  ])('%s: %j', (_case, tenant, allowed) => {
+    expect(() => buildPlatform(Testing.app(), { tenant, monitoring: false })).toThrow(invalid('buildPlatform', 'tenant', tenant, allowed));
+  });
+
+  test(`the longest tenant (${MAX_TENANT_LENGTH} characters) gives DNS-label namespaces`, () => {
+    const tenant = 't'.repeat(MAX_TENANT_LENGTH);
+    const platform = buildPlatform(Testing.app(), { tenant, monitoring: false });
+    const namespaces = Object.keys(platform.namespaces.namespaces);
+    expect(namespaces).toContain(`${tenant}-logging-agents`);
+    for (const ns of namespaces) expect(ns).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+  });
+});
+
+describe('two constructs emitting one object fail synth, naming both construct paths (issue 10 item 7)', () => {
+  function synthError(build: (app: App) => Chart): string {
+    const app = Testing.app();
+    const chart = build(app);
+    try {
+      Testing.synth(chart);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  }
+
+  test('two ZooKeeper ensembles named zk in one namespace: StatefulSet, Services, PDB, ...', () => {
+    const message = synthError((app) => {
+      const chart = new Chart(app, 'safety', { namespace: 'safety' });
+      new ZookeeperEnsemble(chart, 'zk');
+      new ZookeeperEnsemble(chart, 'zk2');
+      return chart;
+    });
+    expect(message).toContain('duplicate StatefulSet safety/zk: emitted by safety/zk/');
+    expect(message).toMatch(/duplicate Service safety\/zk-cs: emitted by safety\/zk\/\S+ and safety\/zk2\/\S+;/);
+  });
+
+  test('a WebApp and a Kibana emitting the same Service name', () => {
+    const message = synthError((app) => {
+      const chart = new Chart(app, 'safety', { namespace: 'safety' });
+      new Kibana(chart, 'kibana', { elasticsearch: new Elasticsearch(chart, 'es', {}) });
+      new WebApp(chart, 'web', { ...demoWebAppProps({ name: 'kibana-logging' }) });
+      return chart;
+    });
+    expect(message).toMatch(/duplicate Service safety\/kibana-logging: emitted by safety\/kibana\/\S+ and safety\/web\/Service/);
+  });
+
+  test('cluster-scoped objects collide across charts and namespaces: two WebApps with one ClusterRole name', () => {
+    const rules = { clusterRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }] };
+    // `<namespace>-<name>`: namespace "a" + app "b-web" and namespace "a-b" + app "web" give the same name.
+    const app = Testing.app();
+    new WebApp(new Chart(app, 'one', { namespace: 'a' }), 'web', { ...demoWebAppProps({ name: 'b-web' }), apiAccess: rules });
+    new WebApp(new Chart(app, 'two', { namespace: 'a-b' }), 'web', { ...demoWebAppProps({ name: 'web' }), apiAccess: rules });
+    expect(() => app.synth()).toThrow(/duplicate ClusterRole a-b-web: emitted by one\/web\/ClusterRole and two\/web\/ClusterRole/);
+  });
+
+  test('the multi-tenant platform emits no object twice (Fluentd\'s ClusterRole is per namespace)', () => {
+    const app = Testing.app();
+    buildPlatform(app, { tenant: 'blue', monitoring: false });
+    buildPlatform(app, { tenant: 'green', monitoring: false });
+    const roles = app.charts.flatMap((c) => c.node.findAll()).filter((c) => (c as any).kind === 'ClusterRole').map((c) => (c as any).name);
+    expect(roles).toEqual(expect.arrayContaining(['blue-logging-agents-fluentd-es', 'green-logging-agents-fluentd-es']));
+    expect(() => app.charts.forEach((c) => c.node.validate().forEach((e) => { throw new Error(e); }))).not.toThrow();
   });
 });

@@ -335,3 +335,50 @@ describe('WebApp', () => {
     expect(() => new WebApp(new Chart(Testing.app(), 'nons'), 'web', BASE)).toThrow(/needs a namespace/);
   });
 });
+
+describe('WebApp: valid inputs that used to be rejected or mangled (issue 10 item 7)', () => {
+  test.each([['200%'], ['101%'], [5]])('maxSurge %j above 100%% is accepted and rendered as given (only maxUnavailable is capped)', (maxSurge) => {
+    const deployment = deploymentOf({ rollout: { maxSurge, maxUnavailable: '100%' } });
+    expect(deployment.spec.strategy.rollingUpdate).toEqual({ maxSurge, maxUnavailable: '100%' });
+  });
+
+  test('two different writable paths whose derived names collide both get a deterministic, valid, distinct volume', () => {
+    const paths = ['/var/cache/app', '/var/cache-app', '/var_cache/app', '/tmp'];
+    const spec = podSpecOf({ writablePaths: paths });
+    const mounts: Manifest[] = spec.containers[0].volumeMounts;
+    expect(mounts.map((m) => m.mountPath)).toEqual(paths);
+    const names = mounts.map((m) => m.name);
+    expect(new Set(names).size).toBe(paths.length);
+    for (const name of names) expect(name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    // Colliding ones get a hash suffix; a name nothing collides with stays readable.
+    expect(names[3]).toBe('tmp');
+    for (const name of names.slice(0, 3)) expect(name).toMatch(/^var-cache-app-[0-9a-f]{10}$/);
+    expect(spec.volumes.map((v: Manifest) => v.name)).toEqual(names);
+    // Deterministic: the same name whatever the order or the other paths.
+    const reordered = podSpecOf({ writablePaths: [...paths].reverse() }).containers[0].volumeMounts as Manifest[];
+    expect(Object.fromEntries(reordered.map((m) => [m.mountPath, m.name]))).toEqual(Object.fromEntries(mounts.map((m) => [m.mountPath, m.name])));
+  });
+
+  test('a long writable path never gives a volume name ending in "-" or longer than 63 characters', () => {
+    const long = `/${'a'.repeat(62)}/b`;
+    const [volume] = podSpecOf({ writablePaths: [long] }).volumes;
+    expect(volume.name).toBe('a'.repeat(62));
+    const twins = podSpecOf({ writablePaths: [`${long}1`, `${long}2`] }).volumes.map((v: Manifest) => v.name);
+    expect(new Set(twins).size).toBe(2);
+    for (const name of twins) expect(name).toMatch(/^a{52}-[0-9a-f]{10}$/);
+  });
+
+  test('two WebApps with one name in one namespace fail synth naming both construct paths', () => {
+    const chart = new Chart(Testing.app(), 'apps', { namespace: 'apps' });
+    new WebApp(chart, 'web', BASE);
+    new WebApp(chart, 'web2', BASE);
+    expect(() => Testing.synth(chart)).toThrow('duplicate Deployment apps/shop: emitted by apps/web/Resource and apps/web2/Resource');
+  });
+
+  test('the same name in two namespaces is fine', () => {
+    const app = Testing.app();
+    new WebApp(new Chart(app, 'a', { namespace: 'a' }), 'web', BASE);
+    new WebApp(new Chart(app, 'b', { namespace: 'b' }), 'web', BASE);
+    expect(() => app.synth()).not.toThrow();
+  });
+});

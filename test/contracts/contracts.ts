@@ -1,0 +1,21 @@
+import type { ImageContract } from '../../lib/core/image-contract';
+import { JMX_EXPORTER_IMAGE_CONTRACT, KAFKA_IMAGE_CONTRACT } from '../../lib/kafka/kafka-image';
+import { ELASTICSEARCH_EXPORTER_IMAGE_CONTRACT, ELASTICSEARCH_IMAGE_CONTRACT } from '../../lib/logging/elasticsearch-image';
+import { FLUENTD_IMAGE_CONTRACT } from '../../lib/logging/fluentd-image';
+import { KIBANA_IMAGE_CONTRACT } from '../../lib/logging/kibana-image';
+import { NODE_EXPORTER_IMAGE_CONTRACT } from '../../lib/node-exporter/node-exporter-image';
+import { PODINFO_IMAGE_CONTRACT } from '../../lib/webapp/podinfo-image';
+import { ZOOKEEPER_IMAGE_CONTRACT } from '../../lib/zookeeper/zookeeper-image';
+
+/** Every image contract the platform's constructs declare. */
+export const ALL_IMAGE_CONTRACTS: readonly ImageContract[] = [
+  ZOOKEEPER_IMAGE_CONTRACT,
+  KAFKA_IMAGE_CONTRACT,
+  JMX_EXPORTER_IMAGE_CONTRACT,
+  ELASTICSEARCH_IMAGE_CONTRACT,
+  ELASTICSEARCH_EXPORTER_IMAGE_CONTRACT,
+  KIBANA_IMAGE_CONTRACT,
+  FLUENTD_IMAGE_CONTRACT,
+  NODE_EXPORTER_IMAGE_CONTRACT,
+  PODINFO_IMAGE_CONTRACT,
+];
