@@ -60,9 +60,14 @@ export interface KafkaStartScriptInput {
 
 /**
  * The start script. The node id is the pod ordinal (plus an offset for dedicated controllers), read
- * from the StatefulSet hostname (`kafka-2` -> 2), so it follows the pod and its volume. The shared
- * `server.properties` is copied to a writable emptyDir and the per-pod lines are appended:
- * the id and `advertised.listeners=<LISTENER>://kafka-<i>.kafka-hs.<ns>.svc.<domain>:<port>`.
+ * from the StatefulSet hostname (`kafka-2` -> 2), so it follows the pod and its volume. The runtime
+ * `server.properties` in the writable emptyDir is written fresh on every start: the shared file's
+ * content followed by the per-pod lines, the id and
+ * `advertised.listeners=<LISTENER>://kafka-<i>.kafka-hs.<ns>.svc.<domain>:<port>`. It is never a
+ * `cp` of the ConfigMap file: a copy keeps that file's mode (0444, read-only), so appending to it
+ * fails as the pod's non-root user. It is written to a temporary name and renamed, so a restart
+ * (the emptyDir survives it) replaces the previous file whatever its mode, and the lines are
+ * never appended twice.
  * In KRaft mode the storage is formatted with the fixed cluster id first; `--ignore-formatted`
  * makes that a no-op on every later start. JVM settings meant for the server only are exported
  * last, so the format tool and tools run with `kubectl exec` never bind the JMX port or write the
@@ -80,11 +85,14 @@ export function renderKafkaStartScript(input: KafkaStartScriptInput): string {
     'esac',
     `node_id=$((ordinal + ${input.idOffset}))`,
     `config=${config}`,
-    `cp ${KAFKA_PATHS.config}/server.properties "$config"`,
-    `echo "${input.idProperty}=$node_id" >> "$config"`,
+    '{',
+    `  cat ${KAFKA_PATHS.config}/server.properties`,
+    `  echo "${input.idProperty}=$node_id"`,
     ...(input.advertised
-      ? [`echo "advertised.listeners=${input.advertised.listenerName}://$HOSTNAME.${input.podDomain}:${input.advertised.port}" >> "$config"`]
+      ? [`  echo "advertised.listeners=${input.advertised.listenerName}://$HOSTNAME.${input.podDomain}:${input.advertised.port}"`]
       : []),
+    '} > "$config.new"',
+    'mv -f "$config.new" "$config"',
     `mkdir -p ${KAFKA_PATHS.logDirs}`,
     ...(input.clusterId
       ? [`${KAFKA_PATHS.home}/bin/kafka-storage.sh format --cluster-id=${input.clusterId} --config="$config" --ignore-formatted`]

@@ -27,6 +27,12 @@ export interface AlertRule {
   readonly description: string;
   /** What the operator does first (commands, dashboards), may use templates. Emitted as the `runbook` annotation. */
   readonly runbook: string;
+  /**
+   * Where the full runbook lives (meaning, impact, diagnosis, fix): emitted as the conventional
+   * `runbook_url` annotation, which Alertmanager templates and Grafana link to.
+   * @default - `<runbookBaseUrl>#<alert name in lowercase>` when the PrometheusRule has a `runbookBaseUrl`, else none
+   */
+  readonly runbookUrl?: string;
   /** More labels on the alert (`team`, `component`). `severity` is set from {@link severity}. @default - none */
   readonly labels?: Record<string, string>;
 }
@@ -53,8 +59,8 @@ export interface PlatformAlertRulesProps {
   /** Initial groups; more with {@link PlatformAlertRules.addGroup}. @default - none */
   readonly groups?: AlertRuleGroup[];
   /**
-   * Base URL of a runbook site: each alert also gets a `runbook_url` annotation
-   * `<base>#<alert name in lowercase>`. @default - only the inline `runbook` annotation
+   * Base URL of a runbook page: each alert without its own `runbookUrl` also gets a `runbook_url`
+   * annotation `<base>#<alert name in lowercase>`. @default - only the rules' own `runbookUrl`
    */
   readonly runbookBaseUrl?: string;
 }
@@ -135,6 +141,10 @@ export class PlatformAlertRules extends Construct {
       const problems = templateProblems(text);
       check(problems.length === 0, this, `${at}.${key}`, text, `template ${problems.join('; ')}`);
     }
+    if (rule.runbookUrl !== undefined) {
+      check(typeof rule.runbookUrl === 'string' && /^https?:\/\/\S+$/.test(rule.runbookUrl), this, `${at}.runbookUrl`, rule.runbookUrl,
+        'must be an http(s) URL without spaces');
+    }
     for (const [key, value] of Object.entries(rule.labels ?? {})) {
       checkPrometheusLabelName(this, `${at}.labels key`, key);
       check(key !== 'severity', this, `${at}.labels key`, key, 'is set from the rule\'s severity; do not set it in labels');
@@ -157,12 +167,17 @@ export class PlatformAlertRules extends Construct {
   }
 
   private annotations(rule: AlertRule): Record<string, string> {
+    const url = this.runbookUrlOf(rule);
     return {
       summary: rule.summary,
       description: rule.description,
       runbook: rule.runbook,
-      ...(this.runbookBaseUrl ? { runbook_url: `${this.runbookBaseUrl}#${rule.alert.toLowerCase()}` } : {}),
+      ...(url ? { runbook_url: url } : {}),
     };
+  }
+
+  private runbookUrlOf(rule: AlertRule): string | undefined {
+    return rule.runbookUrl ?? (this.runbookBaseUrl ? `${this.runbookBaseUrl}#${rule.alert.toLowerCase()}` : undefined);
   }
 
   /** Synth-time proof that every rule came out of the typed class with all its fields. */
@@ -175,7 +190,8 @@ export class PlatformAlertRules extends Construct {
       group.rules.forEach((rule, ri) => {
         const r = out?.rules?.[ri];
         if (r?.alert !== rule.alert || r?.expr !== rule.expr || r?.for !== rule.for || r?.labels?.severity !== rule.severity
-          || r?.annotations?.summary !== rule.summary || r?.annotations?.description !== rule.description || r?.annotations?.runbook !== rule.runbook) {
+          || r?.annotations?.summary !== rule.summary || r?.annotations?.description !== rule.description || r?.annotations?.runbook !== rule.runbook
+          || r?.annotations?.runbook_url !== this.runbookUrlOf(rule)) {
           errors.push(`rule ${group.name}/${rule.alert} did not come out intact in PrometheusRule ${this.name}: ${JSON.stringify(r)}`);
         }
       });

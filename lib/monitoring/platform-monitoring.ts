@@ -8,6 +8,7 @@ import {
   ALERT_CATALOGUE,
   componentAlerts,
   DEFAULT_ALERT_THRESHOLDS,
+  DEFAULT_RUNBOOK_BASE_URL,
   isAlertProfile,
 } from './alert-catalogue';
 import { AlertRuleGroup, PlatformAlertRules } from './alert-rules';
@@ -56,7 +57,18 @@ export interface PlatformMonitoringProps {
   readonly kubeStateMetricsSelector?: Record<string, string>;
   /** Alert thresholds. @default DEFAULT_ALERT_THRESHOLDS */
   readonly thresholds?: AlertThresholds;
-  /** Base URL for `runbook_url` annotations (`<base>#<alert name lowercase>`). @default - only inline `runbook` annotations */
+  /**
+   * Where the runbook pages live: every catalogue alert gets the conventional `runbook_url`
+   * annotation `<base>/<page>.md#<alert name in lowercase>`, where `<page>` is the alert's profile
+   * (`zookeeper`, `kafka`, `elasticsearch`, `fluentd`, `node-exporter`) or `common` for the alerts
+   * every component shares (`TargetDown`, `StatefulSetRolloutStuck`, ...; anchors without the
+   * component prefix). The pages are `docs/runbooks/*.md` of this repository, a `##` heading per
+   * alert. To use your own copy, point this at your fork
+   * (`https://github.com/<you>/<fork>/blob/<branch>/docs/runbooks`) or at any site (wiki,
+   * internal docs) that serves those files under the same names and heading anchors.
+   * Alerts added with {@link PlatformMonitoring.addRuleGroup} carry their own `runbookUrl`.
+   * @default DEFAULT_RUNBOOK_BASE_URL
+   */
   readonly runbookBaseUrl?: string;
 }
 
@@ -64,9 +76,11 @@ export interface PlatformMonitoringProps {
  * Monitoring for the whole platform (SPEC §8): one {@link MetricsMonitor} (ServiceMonitor or
  * PodMonitor) per {@link MetricsEndpoint}, and one PrometheusRule whose groups are named after the
  * components: target down/absent for every component, plus the catalogue alerts of its profile
- * (ZooKeeper not serving/no leader, Kafka under-replicated/offline partitions and controller,
- * Elasticsearch red/yellow, Fluentd retries and buffers, node filesystems, DaemonSet/StatefulSet
- * rollouts stuck, Deployment replicas unavailable). Custom groups join with {@link addRuleGroup}.
+ * (ZooKeeper not serving/no leader, Kafka nodes down, under-replicated/offline partitions and
+ * controller, Elasticsearch red/yellow/unavailable, Fluentd retries, failing outputs and full
+ * buffers, node filesystems, DaemonSet/StatefulSet rollouts stuck, Deployment replicas
+ * unavailable, kube-state-metrics missing). Every catalogue alert carries a `runbook_url` to its
+ * page in `docs/runbooks/`. Custom groups join with {@link addRuleGroup}.
  *
  * Lives in the monitoring chart (its namespace holds every monitor and the rule); the rollout
  * alerts need kube-state-metrics, which the Prometheus Operator stack ships.
@@ -77,6 +91,7 @@ export class PlatformMonitoring extends Construct {
   private readonly props: PlatformMonitoringProps;
   private readonly thresholds: Required<AlertThresholds>;
   private readonly kubeStateMetrics: string;
+  private readonly runbookBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps = {}) {
     super(scope, id);
@@ -96,6 +111,9 @@ export class PlatformMonitoring extends Construct {
     }
     this.kubeStateMetrics = equalityMatchers(ksm);
     this.thresholds = this.checkThresholds(props.thresholds ?? {});
+    this.runbookBaseUrl = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
+    check(/^https?:\/\/[^\s#?]+$/.test(this.runbookBaseUrl), this, 'runbookBaseUrl', this.runbookBaseUrl,
+      'must be an http(s) URL without spaces, query or fragment (the pages are <base>/<page>.md#<alert>)');
 
     if (props.alerts ?? true) this.ensureRules();
     for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);
@@ -129,7 +147,6 @@ export class PlatformMonitoring extends Construct {
     this.rulesObject ??= new PlatformAlertRules(this, 'Rules', {
       name: this.props.ruleName,
       labels: this.props.ruleLabels,
-      runbookBaseUrl: this.props.runbookBaseUrl,
     });
     return this.rulesObject;
   }
@@ -149,6 +166,7 @@ export class PlatformMonitoring extends Construct {
       kubeStateMetrics: `${this.kubeStateMetrics},namespace="${monitor.targetNamespace}"`,
       workload: this.props.workloads?.[monitor.name],
       thresholds: this.thresholds,
+      runbookBaseUrl: this.runbookBaseUrl,
     };
   }
 
@@ -160,6 +178,8 @@ export class PlatformMonitoring extends Construct {
       this, 'thresholds.zookeeperOutstandingRequests', merged.zookeeperOutstandingRequests, 'must be an integer >= 1');
     check(Number.isInteger(merged.fluentdBufferBytes) && merged.fluentdBufferBytes >= 1,
       this, 'thresholds.fluentdBufferBytes', merged.fluentdBufferBytes, 'must be an integer number of bytes >= 1');
+    check(Number.isFinite(merged.fluentdBufferFreePercent) && merged.fluentdBufferFreePercent > 0 && merged.fluentdBufferFreePercent < 100,
+      this, 'thresholds.fluentdBufferFreePercent', merged.fluentdBufferFreePercent, 'must be a percentage above 0 and below 100');
     return merged;
   }
 

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { kafkaVersionOf, renderKafkaJmxExporterConfig, renderKafkaProperties } from '../../lib/kafka';
+import { kafkaVersionOf, renderKafkaJmxExporterConfig, renderKafkaProperties, renderKafkaStartScript } from '../../lib/kafka';
 import { container, find, Obj, synthKraft, synthZk } from './helpers';
 
 interface Rule {
@@ -103,5 +103,44 @@ describe('helpers', () => {
     expect(find(synthZk({ image }).objects, 'ConfigMap', 'kafka-config').data['log4j.properties']).toBeDefined();
     expect(find(synthKraft({ image }).objects, 'ConfigMap', 'kafka-config').data['log4j2.yaml']).toBeDefined();
     expect((find(synthKraft({ image }).objects, 'StatefulSet', 'kafka').metadata.labels as Obj)['app.kubernetes.io/version']).toBeUndefined();
+  });
+});
+
+describe('start script', () => {
+  const broker = {
+    idProperty: 'broker.id' as const, idOffset: 0, advertised: { listenerName: 'BROKER', port: 9093 },
+    podDomain: 'kafka-hs.streaming.svc.cluster.local', serverEnv: [['LOG_DIR', '/var/log/kafka']] as const,
+  };
+
+  // The ConfigMap is mounted with defaultMode 0444: a `cp` keeps that mode, and appending to the
+  // copy as uid 1000 failed with "Permission denied" under `set -eu` (every Kafka pod crash-looped).
+  // test/sandbox runs the generated scripts as the pods do; these pin the shape of the fix.
+  test('writes the runtime server.properties fresh in one redirection and renames it: never a cp of the ConfigMap file, never an append', () => {
+    const script = renderKafkaStartScript(broker);
+    expect(script).not.toMatch(/\bcp\b/);
+    expect(script).not.toContain('>>');
+    expect(script).toContain([
+      'config=/etc/kafka/runtime/server.properties',
+      '{',
+      '  cat /etc/kafka/config/server.properties',
+      '  echo "broker.id=$node_id"',
+      '  echo "advertised.listeners=BROKER://$HOSTNAME.kafka-hs.streaming.svc.cluster.local:9093"',
+      '} > "$config.new"',
+      'mv -f "$config.new" "$config"',
+    ].join('\n'));
+    expect(script.trimEnd().split('\n').pop()).toBe('exec /opt/kafka/bin/kafka-server-start.sh "$config"');
+  });
+
+  test('a KRaft controller adds only its offset id and formats its storage with the written file before the exec', () => {
+    const script = renderKafkaStartScript({ ...broker, idProperty: 'node.id', idOffset: 1000, advertised: undefined, clusterId: 'q1Sh-9_ISia_zwGINzRvyQ' });
+    expect(script).toContain('node_id=$((ordinal + 1000))');
+    expect(script).not.toContain('advertised.listeners');
+    const lines = script.split('\n');
+    const written = lines.indexOf('mv -f "$config.new" "$config"');
+    const format = lines.indexOf('/opt/kafka/bin/kafka-storage.sh format --cluster-id=q1Sh-9_ISia_zwGINzRvyQ --config="$config" --ignore-formatted');
+    const exec = lines.indexOf('exec /opt/kafka/bin/kafka-server-start.sh "$config"');
+    expect(written).toBeGreaterThan(0);
+    expect(format).toBeGreaterThan(written);
+    expect(exec).toBeGreaterThan(format);
   });
 });

@@ -51,6 +51,17 @@ describe('PlatformAlertRules', () => {
   });
 });
 
+test('a rule\'s own runbookUrl wins over the base URL and is verified in the output', () => {
+  const { app, chart } = monitoringScope();
+  const rules = new PlatformAlertRules(chart, 'Rules', { runbookBaseUrl: 'https://runbooks.example.com/platform' });
+  rules.addGroup({ name: 'g', rules: [{ ...RULE, runbookUrl: 'https://wiki.example.com/shop#errors' }, { ...RULE, alert: 'Other' }] });
+  const [json] = synthChecked(app, chart);
+  expect(json.spec.groups[0].rules.map((r: any) => r.annotations.runbook_url))
+    .toEqual(['https://wiki.example.com/shop#errors', 'https://runbooks.example.com/platform#other']);
+  rules.apiObject.addJsonPatch(JsonPatch.remove('/spec/groups/0/rules/0/annotations/runbook_url'));
+  expect(() => app.synthYaml()).toThrow(/rule g\/ShopErrorRateHigh did not come out intact/);
+});
+
 test('groups added later appear in order', () => {
   const { app, chart } = monitoringScope();
   const rules = new PlatformAlertRules(chart, 'Rules', { name: 'extra', labels: { release: 'kps' } });
@@ -91,6 +102,7 @@ describe('invalid rules are rejected with a clear message', () => {
     ['stray template end', { summary: 'x }} y' }, /template closes a template that was never opened at offset 2/],
     ['severity in labels', { labels: { severity: 'critical' } }, /invalid groups\[g\].rules\[A\].labels key "severity": is set from the rule's severity/],
     ['bad label name', { labels: { 'team-name': 'x' } }, /invalid groups\[g\].rules\[A\].labels key "team-name": must be a Prometheus label name/],
+    ['runbook URL not a URL', { runbookUrl: 'docs/runbooks/shop.md' }, /invalid groups\[g\].rules\[A\].runbookUrl "docs\/runbooks\/shop.md": must be an http\(s\) URL/],
   ];
   test.each(cases)('%s', (_name, override, message) => {
     const { chart } = monitoringScope();

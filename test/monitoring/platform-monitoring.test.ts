@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { PlatformMonitoring, PlatformMonitoringProps, promqlProblems } from '../../lib/monitoring';
+import { DEFAULT_RUNBOOK_BASE_URL, PlatformMonitoring, PlatformMonitoringProps, promqlProblems } from '../../lib/monitoring';
 import { metricsOf, monitoringScope, PLATFORM_ENDPOINTS, synthChecked } from './fixtures';
 
 function platform(props: Partial<PlatformMonitoringProps> = {}): { objects: any[]; monitoring: PlatformMonitoring } {
@@ -24,46 +24,56 @@ const CATALOGUE: [string, string, string[], string, string][] = [
   ['zookeeper', 'ZookeeperOutstandingRequestsHigh', ['outstanding_requests'], '10m', 'warning'],
   ['zookeeper', 'ZookeeperStatefulSetRolloutStuck', KSM_STS, '30m', 'warning'],
   ['zookeeper', 'ZookeeperStatefulSetReplicasNotReady', ['kube_statefulset_replicas', 'kube_statefulset_status_replicas_ready'], '15m', 'warning'],
+  ['zookeeper', 'ZookeeperStatefulSetMetricsAbsent', ['kube_statefulset_replicas'], '15m', 'warning'],
   ['kafka', 'KafkaTargetDown', ['up'], '5m', 'warning'],
   ['kafka', 'KafkaTargetsAbsent', ['up'], '10m', 'critical'],
+  ['kafka', 'KafkaNodeDown', ['jmx_scrape_error'], '5m', 'warning'],
   ['kafka', 'KafkaUnderReplicatedPartitions', ['kafka_server_replicamanager_underreplicatedpartitions'], '10m', 'warning'],
   ['kafka', 'KafkaOfflinePartitions', ['kafka_controller_kafkacontroller_offlinepartitionscount'], '5m', 'critical'],
-  ['kafka', 'KafkaNoActiveController', ['kafka_controller_kafkacontroller_activecontrollercount'], '5m', 'critical'],
+  ['kafka', 'KafkaNoActiveController', ['kafka_controller_kafkacontroller_activecontrollercount', 'up'], '5m', 'critical'],
   ['kafka', 'KafkaStatefulSetRolloutStuck', KSM_STS, '30m', 'warning'],
   ['kafka', 'KafkaStatefulSetReplicasNotReady', ['kube_statefulset_replicas', 'kube_statefulset_status_replicas_ready'], '15m', 'warning'],
+  ['kafka', 'KafkaStatefulSetMetricsAbsent', ['kube_statefulset_replicas'], '15m', 'warning'],
   ['elasticsearch', 'ElasticsearchTargetDown', ['up'], '5m', 'warning'],
   ['elasticsearch', 'ElasticsearchTargetsAbsent', ['up'], '10m', 'critical'],
   ['elasticsearch', 'ElasticsearchClusterRed', ['elasticsearch_cluster_health_status'], '5m', 'critical'],
   ['elasticsearch', 'ElasticsearchClusterYellow', ['elasticsearch_cluster_health_status'], '20m', 'warning'],
   ['elasticsearch', 'ElasticsearchHealthUnknown', ['elasticsearch_cluster_health_status', 'up'], '10m', 'warning'],
+  ['elasticsearch', 'ElasticsearchClusterUnavailable', ['elasticsearch_cluster_health_status', 'up'], '5m', 'critical'],
   ['elasticsearch', 'ElasticsearchStatefulSetRolloutStuck', KSM_STS, '30m', 'warning'],
   ['elasticsearch', 'ElasticsearchStatefulSetReplicasNotReady', ['kube_statefulset_replicas', 'kube_statefulset_status_replicas_ready'], '15m', 'warning'],
+  ['elasticsearch', 'ElasticsearchStatefulSetMetricsAbsent', ['kube_statefulset_replicas'], '15m', 'warning'],
   ['fluentd', 'FluentdTargetDown', ['up'], '5m', 'warning'],
   ['fluentd', 'FluentdTargetsAbsent', ['up'], '10m', 'critical'],
-  ['fluentd', 'FluentdRetriesIncreasing', ['fluentd_output_status_retry_count'], '20m', 'warning'],
+  ['fluentd', 'FluentdOutputRetrying', ['fluentd_output_status_num_errors', 'fluentd_output_status_retry_wait'], '20m', 'warning'],
+  ['fluentd', 'FluentdOutputFailing', ['fluentd_output_status_retry_wait'], '5m', 'warning'],
   ['fluentd', 'FluentdBufferQueueGrowing', ['fluentd_output_status_buffer_queue_length'], '30m', 'warning'],
   ['fluentd', 'FluentdBufferBytesHigh', ['fluentd_output_status_buffer_total_bytes'], '15m', 'warning'],
-  ['fluentd', 'FluentdOutputErrors', ['fluentd_output_status_num_errors'], '15m', 'warning'],
+  ['fluentd', 'FluentdBufferFull', ['fluentd_output_status_buffer_available_space_ratio'], '5m', 'critical'],
   ['fluentd', 'FluentdDaemonSetRolloutStuck', KSM_DS, '30m', 'warning'],
   ['fluentd', 'FluentdDaemonSetPodsUnavailable', ['kube_daemonset_status_number_unavailable'], '15m', 'warning'],
+  ['fluentd', 'FluentdDaemonSetMetricsAbsent', ['kube_daemonset_status_desired_number_scheduled'], '15m', 'warning'],
   ['node-exporter', 'NodeExporterTargetDown', ['up'], '5m', 'warning'],
   ['node-exporter', 'NodeExporterTargetsAbsent', ['up'], '10m', 'critical'],
   ['node-exporter', 'NodeExporterFilesystemSpaceLow', ['node_filesystem_avail_bytes', 'node_filesystem_readonly', 'node_filesystem_size_bytes'], '30m', 'warning'],
   ['node-exporter', 'NodeExporterFilesystemFillingUp', ['node_filesystem_avail_bytes', 'node_filesystem_readonly', 'node_filesystem_size_bytes'], '1h', 'critical'],
   ['node-exporter', 'NodeExporterDaemonSetRolloutStuck', KSM_DS, '30m', 'warning'],
   ['node-exporter', 'NodeExporterDaemonSetPodsUnavailable', ['kube_daemonset_status_number_unavailable'], '15m', 'warning'],
+  ['node-exporter', 'NodeExporterDaemonSetMetricsAbsent', ['kube_daemonset_status_desired_number_scheduled'], '15m', 'warning'],
   ['webapp', 'WebappTargetDown', ['up'], '5m', 'warning'],
   ['webapp', 'WebappTargetsAbsent', ['up'], '10m', 'critical'],
   ['webapp', 'WebappReplicasUnavailable', ['kube_deployment_status_replicas_unavailable'], '15m', 'warning'],
   ['webapp', 'WebappRolloutStuck', ['kube_deployment_status_condition'], '5m', 'warning'],
+  ['webapp', 'WebappDeploymentMetricsAbsent', ['kube_deployment_status_replicas_unavailable'], '15m', 'warning'],
 ];
 
 /** The metric names the exporters really emit (verified against their sources), per component. */
 const KNOWN_METRICS: Record<string, string[]> = {
   'zookeeper': ['up', 'znode_count', 'leader_uptime', 'synced_followers', 'quorum_size', 'outstanding_requests'],
-  'kafka': ['up', 'kafka_server_replicamanager_underreplicatedpartitions', 'kafka_controller_kafkacontroller_offlinepartitionscount', 'kafka_controller_kafkacontroller_activecontrollercount'],
+  'kafka': ['up', 'jmx_scrape_error', 'kafka_server_replicamanager_underreplicatedpartitions', 'kafka_controller_kafkacontroller_offlinepartitionscount', 'kafka_controller_kafkacontroller_activecontrollercount'],
   'elasticsearch': ['up', 'elasticsearch_cluster_health_status'],
-  'fluentd': ['up', 'fluentd_output_status_buffer_queue_length', 'fluentd_output_status_retry_count', 'fluentd_output_status_buffer_total_bytes', 'fluentd_output_status_num_errors'],
+  'fluentd': ['up', 'fluentd_output_status_buffer_queue_length', 'fluentd_output_status_retry_wait', 'fluentd_output_status_buffer_total_bytes',
+    'fluentd_output_status_num_errors', 'fluentd_output_status_buffer_available_space_ratio'],
   'node-exporter': ['up', 'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly'],
   'webapp': ['up'],
 };
@@ -153,17 +163,28 @@ describe('PlatformMonitoring with every platform component', () => {
     expect(find('ZookeeperTargetsAbsent')).toBe('absent(up{job="zookeeper",namespace="streaming"})');
     expect(find('ElasticsearchClusterRed')).toBe('max by (job, namespace, cluster) (elasticsearch_cluster_health_status{job="elasticsearch",namespace="logging",color="red"}) == 1');
     expect(find('ElasticsearchClusterYellow')).toContain('color="yellow"');
-    expect(find('KafkaNoActiveController')).toBe('sum by (job, namespace) (kafka_controller_kafkacontroller_activecontrollercount{job="kafka",namespace="streaming"}) != 1');
-    expect(find('KafkaOfflinePartitions')).toBe('sum by (job, namespace) (kafka_controller_kafkacontroller_offlinepartitionscount{job="kafka",namespace="streaming"}) > 0');
+    expect(find('KafkaNoActiveController')).toBe([
+      'sum by (job, namespace) (kafka_controller_kafkacontroller_activecontrollercount{job="kafka",namespace="streaming"}) != 1',
+      'or on (job, namespace)',
+      '(',
+      '  0 * count by (job, namespace) (up{job="kafka",namespace="streaming"})',
+      '  unless on (job, namespace) count by (job, namespace) (kafka_controller_kafkacontroller_activecontrollercount{job="kafka",namespace="streaming"})',
+      ')',
+    ].join('\n'));
+    expect(find('KafkaOfflinePartitions')).toBe('max by (job, namespace) (kafka_controller_kafkacontroller_offlinepartitionscount{job="kafka",namespace="streaming"}) > 0');
+    expect(find('KafkaNodeDown')).toBe('avg_over_time(jmx_scrape_error{job="kafka",namespace="streaming"}[10m]) > 0.5');
     expect(find('KafkaUnderReplicatedPartitions')).toBe('kafka_server_replicamanager_underreplicatedpartitions{job="kafka",namespace="streaming"} > 0');
-    expect(find('FluentdRetriesIncreasing')).toBe('increase(fluentd_output_status_retry_count{job="fluentd",namespace="logging-agents"}[10m]) > 0');
+    expect(find('FluentdOutputFailing')).toBe('min_over_time(fluentd_output_status_retry_wait{job="fluentd",namespace="logging-agents"}[10m]) > 0');
+    expect(find('FluentdBufferFull')).toBe('fluentd_output_status_buffer_available_space_ratio{job="fluentd",namespace="logging-agents"} < 10');
+    expect(find('ZookeeperNoLeader')).toContain('count by (job, namespace) (up{job="zookeeper",namespace="streaming"}) > 1');
     expect(find('ZookeeperOutstandingRequestsHigh')).toBe('outstanding_requests{job="zookeeper",namespace="streaming"} > 10');
     expect(find('NodeExporterFilesystemSpaceLow')).toContain('* 100 < 10');
   });
 
-  test('templates use $labels and every alert has summary, description and runbook', () => {
+  test('templates use $labels and every alert has summary, description, runbook and runbook_url', () => {
     for (const a of alerts) {
-      expect(Object.keys(a.annotations).sort()).toEqual(['description', 'runbook', 'summary']);
+      expect(Object.keys(a.annotations).sort()).toEqual(['description', 'runbook', 'runbook_url', 'summary']);
+      expect(a.annotations.runbook_url).toMatch(new RegExp(`^${DEFAULT_RUNBOOK_BASE_URL}/[a-z-]+\\.md#[a-z]+$`));
     }
     expect(alerts.filter((a: any) => /\{\{ \$labels\./.test(a.annotations.description)).length).toBeGreaterThan(30);
   });
@@ -201,7 +222,10 @@ describe('composition', () => {
     const batch = { ...PLATFORM_ENDPOINTS[5], component: 'webapp', namespace: 'batch' };
     new PlatformMonitoring(chart, 'M', { endpoints: [shop, batch], alertProfiles: { shop: 'webapp', webapp: 'none' } });
     const groups = ruleOf(synthChecked(app, chart)).spec.groups;
-    expect(groups[0].rules.map((r: any) => r.alert)).toEqual(['ShopTargetDown', 'ShopTargetsAbsent', 'ShopReplicasUnavailable', 'ShopRolloutStuck']);
+    expect(groups[0].rules.map((r: any) => r.alert)).toEqual(['ShopTargetDown', 'ShopTargetsAbsent', 'ShopReplicasUnavailable', 'ShopRolloutStuck', 'ShopDeploymentMetricsAbsent']);
+    expect(groups[0].rules.map((r: any) => r.annotations.runbook_url.replace(DEFAULT_RUNBOOK_BASE_URL, ''))).toEqual([
+      '/common.md#targetdown', '/common.md#targetsabsent', '/common.md#deploymentreplicasunavailable', '/common.md#deploymentrolloutstuck', '/common.md#deploymentmetricsabsent',
+    ]);
     expect(groups[1].rules.map((r: any) => r.alert)).toEqual(['WebappTargetDown', 'WebappTargetsAbsent']);
   });
 
@@ -214,7 +238,7 @@ describe('composition', () => {
   test('labels, rule name, thresholds, kube-state-metrics selector and runbook URLs are props', () => {
     const { objects } = platform({
       monitorLabels: { release: 'kps' }, ruleLabels: { release: 'kps', role: 'alert-rules' }, ruleName: 'platform',
-      thresholds: { filesystemFreePercent: 15, zookeeperOutstandingRequests: 50, fluentdBufferBytes: 2048 },
+      thresholds: { filesystemFreePercent: 15, zookeeperOutstandingRequests: 50, fluentdBufferBytes: 2048, fluentdBufferFreePercent: 25 },
       kubeStateMetricsSelector: { job: 'ksm' }, runbookBaseUrl: 'https://example.com/runbooks',
     });
     expect(objects.filter((o) => o.kind !== 'PrometheusRule').every((o) => o.metadata.labels.release === 'kps' && !o.metadata.labels.prometheus)).toBe(true);
@@ -224,8 +248,10 @@ describe('composition', () => {
     expect(find('NodeExporterFilesystemSpaceLow').expr).toContain('* 100 < 15');
     expect(find('ZookeeperOutstandingRequestsHigh').expr).toContain('> 50');
     expect(find('FluentdBufferBytesHigh').expr).toContain('> 2048');
+    expect(find('FluentdBufferFull').expr).toContain('< 25');
     expect(find('WebappReplicasUnavailable').expr).toContain('{job="ksm",namespace="apps"}');
-    expect(find('KafkaOfflinePartitions').annotations.runbook_url).toBe('https://example.com/runbooks#kafkaofflinepartitions');
+    expect(find('KafkaOfflinePartitions').annotations.runbook_url).toBe('https://example.com/runbooks/kafka.md#kafkaofflinepartitions');
+    expect(find('KafkaStatefulSetRolloutStuck').annotations.runbook_url).toBe('https://example.com/runbooks/common.md#statefulsetrolloutstuck');
   });
 });
 
@@ -240,6 +266,9 @@ describe('invalid props are rejected with a clear message', () => {
     ['filesystem threshold above 100', { thresholds: { filesystemFreePercent: 120 } }, /invalid thresholds.filesystemFreePercent 120: must be a percentage above 0 and below 100/],
     ['zero outstanding requests', { thresholds: { zookeeperOutstandingRequests: 0 } }, /invalid thresholds.zookeeperOutstandingRequests 0: must be an integer >= 1/],
     ['fractional buffer bytes', { thresholds: { fluentdBufferBytes: 1.5 } }, /invalid thresholds.fluentdBufferBytes 1.5: must be an integer number of bytes/],
+    ['buffer free percent of 0', { thresholds: { fluentdBufferFreePercent: 0 } }, /invalid thresholds.fluentdBufferFreePercent 0: must be a percentage above 0 and below 100/],
+    ['runbook base with a fragment', { runbookBaseUrl: 'https://example.com/runbooks#x' }, /invalid runbookBaseUrl "https:\/\/example.com\/runbooks#x": must be an http\(s\) URL without spaces, query or fragment/],
+    ['runbook base not a URL', { runbookBaseUrl: 'docs/runbooks' }, /invalid runbookBaseUrl "docs\/runbooks"/],
     ['namespace in the kube-state-metrics selector', { kubeStateMetricsSelector: { namespace: 'kube-system' } },
       /invalid kubeStateMetricsSelector key "namespace": is set per component/],
     ['bad kube-state-metrics label', { kubeStateMetricsSelector: { 'k8s-app': 'ksm' } }, /invalid kubeStateMetricsSelector key "k8s-app": must be a Prometheus label name/],
