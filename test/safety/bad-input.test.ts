@@ -206,7 +206,7 @@ const ROWS: Row[] = [
     invalid(KIBANA, 'image', `docker.elastic.co/kibana/kibana:${OLDER_ES}`, `its tag must be the stack version ${ELASTIC_STACK_VERSION}`)],
   ['Kibana', 'latest image', kibana({ image: 'docker.elastic.co/kibana/kibana:latest' }), invalid(KIBANA, 'image', 'docker.elastic.co/kibana/kibana:latest', PINNED)],
   ['Kibana', 'origin CPU limit 100m', kibana({ resources: res('100m', '1Gi') }), invalid(KIBANA, 'resources.limits.cpu', '100m', 'Kibana 8 needs at least 500m')],
-  ['Kibana', 'memory limit too small', kibana({ resources: res('500m', '512Mi', '1', '512Mi') }), invalid(KIBANA, 'resources.limits.memory', '512Mi', 'Kibana 8 needs at least 768Mi')],
+  ['Kibana', 'memory limit too small', kibana({ resources: res('500m', '512Mi', '1', '512Mi') }), invalid(KIBANA, 'resources.limits.memory', '512Mi', 'Kibana 8 needs at least 896Mi')],
   ['Kibana', 'zero replicas', kibana({ replicas: 0 }), invalid(KIBANA, 'replicas', 0, 'must be an integer >= 1')],
   ['Kibana', 'base path with the API-server proxy', kibana({ apiServerProxy: true, basePath: '/kibana' }), invalid(KIBANA, 'basePath', '/kibana', 'cannot be combined with apiServerProxy')],
   ['Kibana', 'base path with a trailing slash', kibana({ basePath: '/kibana/' }), invalid(KIBANA, 'basePath', '/kibana/', 'must start with "/" and not end with "/"')],
