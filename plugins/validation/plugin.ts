@@ -1,13 +1,20 @@
 import { readFileSync, rmSync } from 'fs';
-import { dirname, join } from 'path';
+import { dirname, join, resolve } from 'path';
 import type { Validation, ValidationViolation } from 'cdk8s-cli/lib/plugins';
 import { parseAllDocuments } from 'yaml';
 import { Manifest, resourceId, runAllChecks, Violation } from '../../lib/checks';
+import { formatSummary } from '../../lib/plan/format';
+import { readManifestDir } from '../../lib/plan/manifest-files';
+import { planChanges, planViolations } from '../../lib/plan/plan';
+import type { PlanIssue, PlanSummary } from '../../lib/plan/types';
 
 /**
  * The project's verification harness (lib/checks) as a cdk8s-cli validation plugin: `cdk8s synth`
  * runs the schema, policy and wiring checks (SPEC §10.2–10.4) on every manifest the app wrote and
  * fails (exit 2) on any violation. Network flows are app-specific and stay in the app's tests.
+ * Given a `baseline` directory (the manifests currently applied), it also runs the day-2 gate of
+ * `npm run plan` (lib/plan): every plan error (a change the API server refuses, or one that breaks a
+ * running quorum) is a violation whose fix is the safe procedure; plan warnings are logged.
  *
  * The CLI loads `plugins/validation/index.js`, which bundles this file with esbuild; see there.
  */
@@ -27,6 +34,13 @@ export interface PlatformChecksProperties {
    * @default false - it is deleted, so the output directory holds only manifests
    */
   readonly keepConstructMetadata?: boolean;
+  /**
+   * Directory of the manifests currently applied (e.g. `dist-applied/`, relative to the directory
+   * `cdk8s synth` runs in). When set, the synthesized manifests are planned against it as
+   * `npm run plan` does, and every plan error is a violation (rules `plan/...`).
+   * @default - no plan gate
+   */
+  readonly baseline?: string;
 }
 
 /** The part of cdk8s-cli's `ValidationContext` the plugin uses (tests pass a fake). */
@@ -45,11 +59,20 @@ export interface LocatedViolation extends Violation {
   readonly file: string;
 }
 
-const KNOWN_PROPERTIES = new Set(['ignoreRules', 'keepConstructMetadata']);
+const KNOWN_PROPERTIES = new Set(['ignoreRules', 'keepConstructMetadata', 'baseline']);
+
+/** What {@link PlatformChecksValidation.check} found. */
+export interface CheckResult {
+  readonly violations: LocatedViolation[];
+  readonly objects: number;
+  /** With a `baseline`: the plan's counts and its warnings (errors are among the violations). */
+  readonly plan?: { readonly summary: PlanSummary; readonly warnings: PlanIssue[] };
+}
 
 export class PlatformChecksValidation implements Validation {
   private readonly ignoreRules: readonly string[];
   private readonly keepConstructMetadata: boolean;
+  private readonly baseline?: string;
 
   constructor(properties: PlatformChecksProperties = {}) {
     const unknown = Object.keys(properties ?? {}).filter((k) => !KNOWN_PROPERTIES.has(k));
@@ -62,13 +85,18 @@ export class PlatformChecksValidation implements Validation {
     }
     this.ignoreRules = ignore;
     this.keepConstructMetadata = properties?.keepConstructMetadata === true;
+    const baseline = properties?.baseline;
+    if (baseline !== undefined && (typeof baseline !== 'string' || !baseline)) {
+      throw new Error('PlatformChecksValidation: baseline must be the path of a directory of applied manifests, e.g. dist-applied/');
+    }
+    this.baseline = baseline;
   }
 
   public async validate(context: PluginContext): Promise<void> {
     // The CLI has already read the metadata into the context before calling any plugin.
     if (!this.keepConstructMetadata) removeConstructMetadata(context.manifests);
 
-    const { violations, objects } = this.check(context.manifests);
+    const { violations, objects, plan } = this.check(context.manifests);
     for (const v of violations) {
       context.report.addViolation({
         ruleName: v.rule,
@@ -81,12 +109,14 @@ export class PlatformChecksValidation implements Validation {
       context.logger.log(`Platform checks: ${violations.length} violation(s)`);
       for (const v of violations) context.logger.log(formatLocatedViolation(v));
     }
+    for (const w of plan?.warnings ?? []) context.logger.log(`[${w.rule}] warning: ${w.resource}: ${w.message} (procedure: ${w.procedure})`);
     context.report.submit(violations.length ? 'failure' : 'success', {
       Files: String(context.manifests.length),
       Objects: String(objects),
       Violations: String(violations.length),
       Checks: 'Kubernetes 1.27 strict schema, policy, wiring',
       ...(this.ignoreRules.length ? { Ignored: this.ignoreRules.join(', ') } : {}),
+      ...(plan ? { Baseline: this.baseline!, Plan: formatSummary(plan.summary) } : {}),
     });
   }
 
@@ -94,7 +124,7 @@ export class PlatformChecksValidation implements Validation {
    * Runs the harness on the objects of `files`. Each violation names the file its object is in;
    * violations of ignored rules are dropped.
    */
-  public check(files: readonly string[]): { violations: LocatedViolation[]; objects: number } {
+  public check(files: readonly string[]): CheckResult {
     const { manifests, fileOf, problems } = readManifests(files);
     let found: Violation[];
     try {
@@ -103,9 +133,28 @@ export class PlatformChecksValidation implements Validation {
       found = [{ rule: 'plugin/error', resource: '<all>', message: `the checks failed: ${(e as Error)?.stack ?? e}`,
         fix: 'report this as a bug of lib/checks, with the manifests' }];
     }
-    const violations = [...problems, ...found.map((v) => ({ ...v, file: fileOf.get(v.resource)?.join(', ') ?? 'N/A' }))]
+    const gate = this.baseline !== undefined ? this.plan(manifests) : undefined;
+    const located = (v: Violation) => ({ ...v, file: fileOf.get(v.resource)?.join(', ') ?? gate?.baselineFile ?? 'N/A' });
+    const violations = [...problems, ...found.map(located), ...(gate?.violations ?? []).map(located)]
       .filter((v) => !this.ignored(v.rule));
-    return { violations, objects: manifests.length };
+    return { violations, objects: manifests.length, ...(gate?.plan ? { plan: gate.plan } : {}) };
+  }
+
+  /** The plan gate: the synthesized `manifests` against the baseline directory. */
+  private plan(manifests: Manifest[]): { violations: Violation[]; plan?: CheckResult['plan']; baselineFile: string } {
+    const dir = resolve(this.baseline!);
+    let baseline: Manifest[];
+    try {
+      baseline = readManifestDir(dir);
+    } catch (e) {
+      return {
+        violations: [{ rule: 'plan/baseline', resource: '<baseline>', message: `cannot read the baseline: ${(e as Error).message}`,
+          fix: `point baseline at the directory of the manifests currently applied (the previous dist/), or remove the property` }],
+        baselineFile: dir,
+      };
+    }
+    const plan = planChanges(baseline, manifests);
+    return { violations: planViolations(plan), plan: { summary: plan.summary, warnings: plan.warnings.filter((w) => !this.ignored(w.rule)) }, baselineFile: dir };
   }
 
   private ignored(rule: string): boolean {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { ValidationViolation } from 'cdk8s-cli/lib/plugins';
@@ -158,5 +158,60 @@ describe('PlatformChecksValidation', () => {
     expect(text).toContain(`Manifest Path: ${files.web}`);
     expect(text).toContain('Resource Name: Deployment web/web');
     expect(text).toMatch(/How to fix: \S/);
+  });
+});
+
+describe('PlatformChecksValidation with a baseline (the npm run plan gate)', () => {
+  /** The fixture as applied before: written to `<dir>/applied/`, changed by `edit`. */
+  function writeBaseline(edit: (f: ReturnType<typeof fixture>) => void): string {
+    const f = fixture();
+    edit(f);
+    const applied = join(dir, 'applied');
+    mkdirSync(applied);
+    writeFileSync(join(applied, '0000-namespaces.k8s.yaml'), stringify(f.namespace));
+    writeFileSync(join(applied, '0001-web.k8s.yaml'), [f.serviceAccount, f.configMap, f.deployment, f.service, f.pdb].map((o) => stringify(o)).join('---\n'));
+    return applied;
+  }
+
+  test('a change the API server refuses is a plan violation whose fix is the procedure', async () => {
+    const baseline = writeBaseline((f) => {
+      f.deployment.spec.selector.matchLabels.tier = 'web';
+      f.deployment.spec.template.metadata.labels.tier = 'web';
+    });
+    const files = writeFixture();
+    const context = await validate([files.namespaces, files.web], { baseline });
+    expect(context.status).toBe('failure');
+    expect(context.violations).toEqual([{
+      ruleName: 'plan/deployment-selector',
+      recommendation: expect.stringContaining('the API server refuses it'),
+      fix: expect.stringContaining('kubectl -n web delete deployment web --cascade=orphan'),
+      violatingResources: [{ resourceName: 'Deployment web/web', manifestPath: files.web, locations: [expect.stringContaining('spec.selector')] }],
+    }]);
+    expect(context.metadata).toMatchObject({ Baseline: baseline, Plan: '0 to create, 1 to change, 0 to delete, 5 unchanged; 1 workload rolls; 0 warnings; 1 error' });
+  });
+
+  test('an acceptable change passes; its warnings are logged; ignoreRules applies to plan rules', async () => {
+    const baseline = writeBaseline((f) => { f.configMap.data['default.conf'] = 'server { listen 8081; }'; });
+    const files = writeFixture();
+    const context = await validate([files.namespaces, files.web], { baseline });
+    expect(context.violations).toEqual([]);
+    expect(context.status).toBe('success');
+    expect(context.logs).toEqual([expect.stringMatching(/^\[plan\/configmap-changed-in-place\] warning: ConfigMap web\/web-config: data\["default.conf"\] change in place/)]);
+    const quiet = await validate([files.namespaces, files.web], { baseline, ignoreRules: ['plan/'] });
+    expect(quiet.logs).toEqual([]);
+  });
+
+  test('an unreadable baseline is a violation; a malformed property is rejected', async () => {
+    const files = writeFixture();
+    const context = await validate([files.namespaces, files.web], { baseline: join(dir, 'missing') });
+    expect(context.status).toBe('failure');
+    expect(context.violations.map((v) => [v.ruleName, v.violatingResources[0].resourceName])).toEqual([['plan/baseline', '<baseline>']]);
+    expect(() => new PlatformChecksValidation({ baseline: 3 } as any)).toThrow(/baseline must be the path of a directory/);
+  });
+
+  test('without a baseline there is no plan gate', async () => {
+    const files = writeFixture();
+    const context = await validate([files.namespaces, files.web]);
+    expect(context.metadata?.Plan).toBeUndefined();
   });
 });
