@@ -1,3 +1,4 @@
+import { PodSecurityLevel, POD_SECURITY_LEVELS } from '../core/pod-security';
 import { containersOf, describeContainer } from './pod-templates';
 
 /**
@@ -7,11 +8,11 @@ import { containersOf, describeContainer } from './pod-templates';
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 
-/** Pod Security Standard levels, from strictest to most permissive. */
-export type PodSecurityLevelName = 'restricted' | 'baseline' | 'privileged';
+/** Pod Security Standard levels, from strictest to most permissive (the one type of lib/core). */
+export type PodSecurityLevelName = PodSecurityLevel;
 
 /** Strictest first: a namespace enforcing level L admits pods whose level rank is <= rank(L). */
-export const POD_SECURITY_LEVELS: readonly PodSecurityLevelName[] = ['restricted', 'baseline', 'privileged'];
+export { POD_SECURITY_LEVELS };
 
 /** The level a pod meets and the reasons it misses the stricter ones (`baseline: ...`, `restricted: ...`). */
 export interface PodSecurityResult {

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { isClusterScoped } from '../checks/scope';
+import { isClusterScoped } from './scope';
 
 /** Apps (construct roots) that already carry the validation. */
 const REGISTERED = new WeakSet<IConstruct>();

@@ -17,7 +17,7 @@ import {
   SecurityRelaxation, securityExceptionAnnotations,
 } from '../core/security';
 import { check, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
-import type { PodSecurityLevel } from '../platform/namespaces';
+import type { PodSecurityLevel } from '../core/pod-security';
 import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkProfile, checkSecretName, ELASTIC_STACK_VERSION,
   externalSecretsAnnotations, LOGGING_PART_OF, LoggingProfile,
@@ -164,6 +164,53 @@ const SYSCTL_RELAXATION: SecurityRelaxation = {
   privileged: true,
 };
 
+/** {@link ElasticsearchProps} after validation and defaults: what the render methods read. */
+interface ResolvedProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: string;
+  readonly image: string;
+  readonly profile: LoggingProfile;
+  readonly replicas: number;
+  readonly clusterName: string;
+  readonly clusterDomain: string;
+  readonly heapMiB: number;
+  readonly resources: ComputeResources;
+  readonly exporterImage: string;
+  readonly exporterResources: ComputeResources;
+  readonly storage: ResolvedStorage;
+  readonly security: ResolvedSecurity;
+  readonly terminationGracePeriodSeconds: number;
+  readonly monitoringNamespace: string;
+  /** Whether the privileged sysctl init container runs (and Lucene may mmap). */
+  readonly sysctl: boolean;
+  readonly antiAffinity: AntiAffinityMode;
+  readonly zoneSpread: boolean;
+  /** Budget of the PodDisruptionBudget; undefined for a single node, which gets none. */
+  readonly maxUnavailable?: number;
+  readonly selectorLabels: Record<string, string>;
+  /** Labels of every object. */
+  readonly labels: Record<string, string>;
+  readonly headlessServiceName: string;
+  /** `<namespace>.svc.<clusterDomain>`. */
+  readonly serviceDomain: string;
+  readonly host: string;
+  readonly url: string;
+}
+
+interface ResolvedStorage {
+  readonly emptyDir: boolean;
+  readonly size: string;
+  readonly storageClassName?: string;
+}
+
+interface ResolvedSecurity {
+  readonly enabled: boolean;
+  readonly elasticPasswordSecret?: string;
+  readonly tlsSecret?: string;
+  readonly exporterCredentialsSecret?: string;
+}
+
 /**
  * An Elasticsearch 8 cluster for cluster logging (SPEC §5): StatefulSet `elasticsearch-logging`,
  * headless discovery Service `elasticsearch-logging-headless`, client Service
@@ -217,165 +264,30 @@ export class Elasticsearch extends Construct {
   /** Namespace whose pods may scrape the exporter. */
   public readonly monitoringNamespace: string;
 
+  private readonly resolved: ResolvedProps;
   private readonly clients: NetworkPeer[] = [];
 
   constructor(scope: Construct, id: string, props: ElasticsearchProps = {}) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'elasticsearch-logging', 52);
-    this.namespace = namespaceOf(this);
-    this.profile = checkProfile(this, 'profile', props.profile ?? 'production');
-    const defaults = PROFILE_DEFAULTS[this.profile];
-    this.version = checkElasticVersion(this, 'version', props.version ?? ELASTIC_STACK_VERSION);
-    this.image = checkPinnedImage(this, 'image', props.image ?? elasticsearchImage(this.version));
-    checkImageVersion(this, 'image', this.image, this.version);
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? defaults.replicas, 1);
-    check(this.replicas % 2 === 1, this, 'replicas', this.replicas,
-      'every node is master-eligible, so use an odd count (1, 3, 5, ...): with an even count Elasticsearch leaves one node out of the voting configuration and tolerates no more failures than one node fewer (2 tolerates none)');
-    this.clusterName = props.clusterName ?? 'kubernetes-logging';
-    check(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(this.clusterName), this, 'clusterName', this.clusterName,
-      'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
-    this.clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    const resources = checkResources(this, 'resources', props.resources ?? defaults.resources);
-    check(parseQuantity(resources.limits.memory)! >= MIN_MEMORY_LIMIT, this, 'resources.limits.memory', resources.limits.memory,
-      'Elasticsearch needs at least 1Gi (half of it is the JVM heap)');
-    this.heapMiB = Math.min(MAX_HEAP_MIB, jvmHeapMiB(resources.limits.memory, 0.5));
-    const exporterResources = checkResources(this, 'exporterResources', props.exporterResources ?? EXPORTER_RESOURCES);
-    const exporterImage = checkPinnedImage(this, 'exporterImage', props.exporterImage ?? ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE);
+    const r = this.resolved = this.resolve(props);
+    ({
+      name: this.name, namespace: this.namespace, version: this.version, image: this.image, profile: this.profile,
+      replicas: this.replicas, clusterName: this.clusterName, clusterDomain: this.clusterDomain, heapMiB: this.heapMiB,
+      selectorLabels: this.selectorLabels, headlessServiceName: this.headlessServiceName, host: this.host, url: this.url,
+      monitoringNamespace: this.monitoringNamespace, security: { enabled: this.securityEnabled, tlsSecret: this.tlsSecretName },
+    } = r);
+    this.clientServiceName = r.name;
+    this.podSecurityLevel = r.sysctl ? 'privileged' : 'restricted';
+    this.podSecurityReason = r.sysctl ? SYSCTL_RELAXATION.reason : undefined;
 
-    const storage = props.storage ?? {};
-    const emptyDir = checkBoolean(this, 'storage.emptyDir', storage.emptyDir) ?? false;
-    check(!(emptyDir && this.profile === 'production'), this, 'storage.emptyDir', emptyDir,
-      'the production profile needs persistent volumes (an emptyDir loses every index when a pod moves); use profile "dev" for experiments');
-    const storageSize = storage.size ?? defaults.size;
-    checkQuantity(this, 'storage.size', storageSize);
-    check(parseQuantity(storageSize)! >= MIB * 1024, this, 'storage.size', storageSize, 'must be at least 1Gi for an Elasticsearch data path');
-    if (storage.storageClassName !== undefined) {
-      check(!emptyDir, this, 'storage.storageClassName', storage.storageClassName, 'has no meaning with storage.emptyDir');
-      checkDnsSubdomain(this, 'storage.storageClassName', storage.storageClassName);
-    }
-
-    const security = props.security ?? { enabled: false };
-    this.securityEnabled = checkBoolean(this, 'security.enabled', security.enabled) === true;
-    const elasticPasswordSecret = checkSecretName(this, 'security.elasticPasswordSecret', security.elasticPasswordSecret, this.securityEnabled,
-      'the elastic user\'s bootstrap password under key "password"');
-    this.tlsSecretName = checkSecretName(this, 'security.tlsSecret', security.tlsSecret, this.securityEnabled,
-      'tls.crt, tls.key and ca.crt');
-    const exporterSecret = checkSecretName(this, 'security.exporterCredentialsSecret', security.exporterCredentialsSecret, false, 'username and password');
-    if (!this.securityEnabled) {
-      check(!elasticPasswordSecret && !this.tlsSecretName && !exporterSecret, this, 'security.enabled', security.enabled,
-        'Secrets are named but security is off: set security.enabled to true or drop the Secret names');
-    }
-
-    const maxQuorumLoss = (this.replicas - 1) / 2;
-    const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 1);
-    this.monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
-    const sysctl = checkBoolean(this, 'sysctlInitContainer', props.sysctlInitContainer) ?? false;
-    this.podSecurityLevel = sysctl ? 'privileged' : 'restricted';
-    this.podSecurityReason = sysctl ? SYSCTL_RELAXATION.reason : undefined;
-
-    this.headlessServiceName = `${this.name}-headless`;
-    this.clientServiceName = this.name;
-    const svcDomain = `${this.namespace}.svc.${this.clusterDomain}`;
-    this.host = `${this.clientServiceName}.${svcDomain}`;
-    this.url = `${this.securityEnabled ? 'https' : 'http'}://${this.host}:${ELASTICSEARCH_PORTS.http}`;
-    const identity = { name: 'elasticsearch', instance: this.name, component: 'node' };
-    this.selectorLabels = selectorLabels(identity);
-    const labels = standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(this.image) });
-    const nodeNames = Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}`);
-
-    const configData = {
-      'elasticsearch.yml': renderElasticsearchYml({
-        clusterName: this.clusterName,
-        replicas: this.replicas,
-        nodeNames,
-        seedHosts: nodeNames.map((n) => `${n}.${this.headlessServiceName}.${svcDomain}:${ELASTICSEARCH_PORTS.transport}`),
-        httpPort: ELASTICSEARCH_PORTS.http,
-        transportPort: ELASTICSEARCH_PORTS.transport,
-        allowMmap: sysctl,
-        security: this.securityEnabled,
-      }),
-    };
-    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data: configData });
-    this.headlessService = this.createHeadlessService(labels);
-    this.clientService = this.createClientService(labels);
-    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: false,
-    });
-
-    const exporterCredentials = exporterSecret
-      ? { secret: exporterSecret, userEnv: { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: exporterSecret, key: 'username' } } } }
-      : { secret: elasticPasswordSecret, userEnv: { name: 'ES_USERNAME', value: 'elastic' } };
-    const volumes: k8s.Volume[] = [
-      { name: 'generated-config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
-      { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-      { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
-      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
-      ...(emptyDir ? [{ name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(storageSize) } }] : []),
-      ...(this.tlsSecretName ? [{ name: 'certs', secret: { secretName: this.tlsSecretName, defaultMode: 0o440 } }] : []),
-    ];
-
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        serviceName: this.headlessServiceName,
-        replicas: this.replicas,
-        // Nodes must all start to elect the first master; ordered start would wait for a Ready pod-0 forever.
-        podManagementPolicy: 'Parallel',
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
-        persistentVolumeClaimRetentionPolicy: emptyDir ? undefined : { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        revisionHistoryLimit: 10,
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: {
-            labels,
-            annotations: {
-              ...securityExceptionAnnotations(sysctl ? [SYSCTL_RELAXATION] : []),
-              ...externalSecretsAnnotations([elasticPasswordSecret, this.tlsSecretName, exporterSecret]),
-            },
-          },
-          spec: {
-            serviceAccountName: serviceAccount.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: grace,
-            securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
-            affinity: podAntiAffinity(this.selectorLabels, checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? defaults.antiAffinity)),
-            topologySpreadConstraints: checkBoolean(this, 'zoneSpread', props.zoneSpread) ? zoneSpread(this.selectorLabels) : undefined,
-            initContainers: [
-              ...(sysctl ? [this.sysctlContainer()] : []),
-              this.prepareConfigContainer(),
-            ],
-            containers: [
-              this.elasticsearchContainer(resources, elasticPasswordSecret),
-              this.exporterContainer(exporterImage, exporterResources, exporterCredentials),
-            ],
-            volumes,
-          },
-        },
-        volumeClaimTemplates: emptyDir ? undefined : [{
-          metadata: { name: 'data', labels: this.selectorLabels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: storage.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
-          },
-        }],
-      },
-    });
-
-    if (this.replicas > 1) {
-      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', {
-        name: `${this.name}-pdb`,
-        labels,
-        selector: this.selectorLabels,
-        maxUnavailable: checkInteger(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1, maxQuorumLoss),
-      });
-    } else if (props.maxUnavailable !== undefined) {
-      check(false, this, 'maxUnavailable', props.maxUnavailable, 'a single node gets no PodDisruptionBudget (a zero budget would block every node drain); leave maxUnavailable unset');
-    }
-    this.networkPolicy = this.createNetworkPolicy(labels, this.monitoringNamespace);
+    this.configMap = this.createConfigMap();
+    this.headlessService = this.createHeadlessService();
+    this.clientService = this.createClientService();
+    const serviceAccount = this.createServiceAccount();
+    this.statefulSet = this.createStatefulSet(serviceAccount.name);
+    this.podDisruptionBudget = this.createPodDisruptionBudget();
+    this.networkPolicy = this.createNetworkPolicy();
     this.metricsEndpoint = { component: 'elasticsearch', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics' };
   }
 
@@ -387,6 +299,219 @@ export class Elasticsearch extends Construct {
     this.clients.push(peer);
   }
 
+  /** Validation and defaults: every prop is checked here, once, before any object is rendered. */
+  private resolve(props: ElasticsearchProps): ResolvedProps {
+    const name = checkDnsLabel(this, 'name', props.name ?? 'elasticsearch-logging', 52);
+    const namespace = namespaceOf(this);
+    const profile = checkProfile(this, 'profile', props.profile ?? 'production');
+    const defaults = PROFILE_DEFAULTS[profile];
+    const version = checkElasticVersion(this, 'version', props.version ?? ELASTIC_STACK_VERSION);
+    const image = checkPinnedImage(this, 'image', props.image ?? elasticsearchImage(version));
+    checkImageVersion(this, 'image', image, version);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? defaults.replicas, 1);
+    check(replicas % 2 === 1, this, 'replicas', replicas,
+      'every node is master-eligible, so use an odd count (1, 3, 5, ...): with an even count Elasticsearch leaves one node out of the voting configuration and tolerates no more failures than one node fewer (2 tolerates none)');
+    const clusterName = props.clusterName ?? 'kubernetes-logging';
+    check(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(clusterName), this, 'clusterName', clusterName,
+      'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
+    const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    const resources = checkResources(this, 'resources', props.resources ?? defaults.resources);
+    check(parseQuantity(resources.limits.memory)! >= MIN_MEMORY_LIMIT, this, 'resources.limits.memory', resources.limits.memory,
+      'Elasticsearch needs at least 1Gi (half of it is the JVM heap)');
+    const exporterResources = checkResources(this, 'exporterResources', props.exporterResources ?? EXPORTER_RESOURCES);
+    const exporterImage = checkPinnedImage(this, 'exporterImage', props.exporterImage ?? ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE);
+    const storage = this.resolveStorage(props.storage ?? {}, profile, defaults.size);
+    const security = this.resolveSecurity(props.security ?? { enabled: false });
+    const terminationGracePeriodSeconds = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 1);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const sysctl = checkBoolean(this, 'sysctlInitContainer', props.sysctlInitContainer) ?? false;
+    const partOf = checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF);
+    const antiAffinity = checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? defaults.antiAffinity);
+    const spreadZones = checkBoolean(this, 'zoneSpread', props.zoneSpread) ?? false;
+    const maxUnavailable = this.resolveMaxUnavailable(props.maxUnavailable, replicas);
+
+    const identity = { name: 'elasticsearch', instance: name, component: 'node' };
+    const serviceDomain = `${namespace}.svc.${clusterDomain}`;
+    const host = `${name}.${serviceDomain}`;
+    return {
+      name, namespace, version, image, profile, replicas, clusterName, clusterDomain,
+      heapMiB: Math.min(MAX_HEAP_MIB, jvmHeapMiB(resources.limits.memory, 0.5)),
+      resources, exporterImage, exporterResources, storage, security, terminationGracePeriodSeconds, monitoringNamespace,
+      sysctl, antiAffinity, zoneSpread: spreadZones, maxUnavailable,
+      selectorLabels: selectorLabels(identity),
+      labels: standardLabels({ ...identity, partOf, version: imageVersion(image) }),
+      headlessServiceName: `${name}-headless`,
+      serviceDomain,
+      host,
+      url: `${security.enabled ? 'https' : 'http'}://${host}:${ELASTICSEARCH_PORTS.http}`,
+    };
+  }
+
+  private resolveStorage(storage: ElasticsearchStorage, profile: LoggingProfile, defaultSize: string): ResolvedStorage {
+    const emptyDir = checkBoolean(this, 'storage.emptyDir', storage.emptyDir) ?? false;
+    check(!(emptyDir && profile === 'production'), this, 'storage.emptyDir', emptyDir,
+      'the production profile needs persistent volumes (an emptyDir loses every index when a pod moves); use profile "dev" for experiments');
+    const size = storage.size ?? defaultSize;
+    checkQuantity(this, 'storage.size', size);
+    check(parseQuantity(size)! >= MIB * 1024, this, 'storage.size', size, 'must be at least 1Gi for an Elasticsearch data path');
+    if (storage.storageClassName !== undefined) {
+      check(!emptyDir, this, 'storage.storageClassName', storage.storageClassName, 'has no meaning with storage.emptyDir');
+      checkDnsSubdomain(this, 'storage.storageClassName', storage.storageClassName);
+    }
+    return { emptyDir, size, storageClassName: storage.storageClassName };
+  }
+
+  private resolveSecurity(security: ElasticsearchSecurity): ResolvedSecurity {
+    const enabled = checkBoolean(this, 'security.enabled', security.enabled) === true;
+    const elasticPasswordSecret = checkSecretName(this, 'security.elasticPasswordSecret', security.elasticPasswordSecret, enabled,
+      'the elastic user\'s bootstrap password under key "password"');
+    const tlsSecret = checkSecretName(this, 'security.tlsSecret', security.tlsSecret, enabled, 'tls.crt, tls.key and ca.crt');
+    const exporterCredentialsSecret = checkSecretName(this, 'security.exporterCredentialsSecret', security.exporterCredentialsSecret, false,
+      'username and password');
+    if (!enabled) {
+      check(!elasticPasswordSecret && !tlsSecret && !exporterCredentialsSecret, this, 'security.enabled', security.enabled,
+        'Secrets are named but security is off: set security.enabled to true or drop the Secret names');
+    }
+    return { enabled, elasticPasswordSecret, tlsSecret, exporterCredentialsSecret };
+  }
+
+  /** At most (replicas-1)/2, so the masters keep a quorum; a single node gets no budget at all. */
+  private resolveMaxUnavailable(maxUnavailable: number | undefined, replicas: number): number | undefined {
+    if (replicas > 1) return checkInteger(this, 'maxUnavailable', maxUnavailable ?? 1, 1, (replicas - 1) / 2);
+    check(maxUnavailable === undefined, this, 'maxUnavailable', maxUnavailable,
+      'a single node gets no PodDisruptionBudget (a zero budget would block every node drain); leave maxUnavailable unset');
+    return undefined;
+  }
+
+  /** `elasticsearch.yml`, copied by the prepare-config init container into the writable config dir. */
+  private createConfigMap(): k8s.KubeConfigMap {
+    const r = this.resolved;
+    const nodeNames = Array.from({ length: r.replicas }, (_, i) => `${r.name}-${i}`);
+    const elasticsearchYml = renderElasticsearchYml({
+      clusterName: r.clusterName,
+      replicas: r.replicas,
+      nodeNames,
+      seedHosts: nodeNames.map((n) => `${n}.${r.headlessServiceName}.${r.serviceDomain}:${ELASTICSEARCH_PORTS.transport}`),
+      httpPort: ELASTICSEARCH_PORTS.http,
+      transportPort: ELASTICSEARCH_PORTS.transport,
+      allowMmap: r.sysctl,
+      security: r.security.enabled,
+    });
+    return contentAddressedConfigMap(this, 'Config', {
+      baseName: `${r.name}-config`, labels: r.labels, data: { 'elasticsearch.yml': elasticsearchYml },
+    });
+  }
+
+  /**
+   * Discovery and per-pod DNS. `publishNotReadyAddresses` lets nodes find each other before they
+   * are Ready (readiness needs a formed cluster) and lets Prometheus scrape a failing node.
+   */
+  private createHeadlessService(): k8s.KubeService {
+    return new k8s.KubeService(this, 'HeadlessService', {
+      metadata: { name: this.headlessServiceName, labels: this.resolved.labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.selectorLabels,
+        ports: [
+          namedServicePort('transport', ELASTICSEARCH_PORTS.transport),
+          namedServicePort('metrics', ELASTICSEARCH_PORTS.metrics),
+        ],
+      },
+    });
+  }
+
+  private createClientService(): k8s.KubeService {
+    return new k8s.KubeService(this, 'ClientService', {
+      metadata: { name: this.clientServiceName, labels: this.resolved.labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [
+          namedServicePort('http', ELASTICSEARCH_PORTS.http),
+          namedServicePort('transport', ELASTICSEARCH_PORTS.transport),
+        ],
+      },
+    });
+  }
+
+  private createServiceAccount(): k8s.KubeServiceAccount {
+    return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: this.resolved.labels },
+      automountServiceAccountToken: false,
+    });
+  }
+
+  private createStatefulSet(serviceAccountName: string): k8s.KubeStatefulSet {
+    const r = this.resolved;
+    return new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: r.name, labels: r.labels },
+      spec: {
+        serviceName: r.headlessServiceName,
+        replicas: r.replicas,
+        // Nodes must all start to elect the first master; ordered start would wait for a Ready pod-0 forever.
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+        persistentVolumeClaimRetentionPolicy: r.storage.emptyDir ? undefined : { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: r.selectorLabels },
+        template: {
+          metadata: { labels: r.labels, annotations: this.podAnnotations() },
+          spec: this.podSpec(serviceAccountName),
+        },
+        volumeClaimTemplates: r.storage.emptyDir ? undefined : [{
+          metadata: { name: 'data', labels: r.selectorLabels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: r.storage.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(r.storage.size) } },
+          },
+        }],
+      },
+    });
+  }
+
+  /** The sysctl relaxation (when on) and the Secrets the pod needs that the manifests do not create. */
+  private podAnnotations(): Record<string, string> {
+    const { sysctl, security } = this.resolved;
+    return {
+      ...securityExceptionAnnotations(sysctl ? [SYSCTL_RELAXATION] : []),
+      ...externalSecretsAnnotations([security.elasticPasswordSecret, security.tlsSecret, security.exporterCredentialsSecret]),
+    };
+  }
+
+  private podSpec(serviceAccountName: string): k8s.PodSpec {
+    const r = this.resolved;
+    return {
+      serviceAccountName,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+      securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
+      affinity: podAntiAffinity(r.selectorLabels, r.antiAffinity),
+      topologySpreadConstraints: r.zoneSpread ? zoneSpread(r.selectorLabels) : undefined,
+      initContainers: [
+        ...(r.sysctl ? [this.sysctlContainer()] : []),
+        this.prepareConfigContainer(),
+      ],
+      containers: [this.elasticsearchContainer(), this.exporterContainer()],
+      volumes: this.volumes(),
+    };
+  }
+
+  /** Read-only root filesystem: config, logs and /tmp are emptyDirs; data too only with storage.emptyDir. */
+  private volumes(): k8s.Volume[] {
+    const { storage, security } = this.resolved;
+    return [
+      { name: 'generated-config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
+      { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+      { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+      ...(storage.emptyDir ? [{ name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(storage.size) } }] : []),
+      ...(security.tlsSecret ? [{ name: 'certs', secret: { secretName: security.tlsSecret, defaultMode: 0o440 } }] : []),
+    ];
+  }
+
   /** Readiness: the node answers its local view of cluster health (no master round trip). */
   private healthProbeHandler(): k8s.Probe {
     const path = '/_cluster/health?local=true';
@@ -395,7 +520,8 @@ export class Elasticsearch extends Construct {
     return execProbe(authenticatedCurl(`https://127.0.0.1:${ELASTICSEARCH_PORTS.http}${path}`, 'ELASTIC_USERNAME', 'ELASTIC_PASSWORD', true));
   }
 
-  private elasticsearchContainer(resources: ComputeResources, elasticPasswordSecret?: string): k8s.Container {
+  private elasticsearchContainer(): k8s.Container {
+    const { resources, security } = this.resolved;
     const health = this.healthProbeHandler();
     return {
       name: 'elasticsearch',
@@ -408,9 +534,9 @@ export class Elasticsearch extends Construct {
       env: [
         { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         { name: 'ES_JAVA_OPTS', value: `-Xms${this.heapMiB}m -Xmx${this.heapMiB}m` },
-        ...(elasticPasswordSecret ? [
+        ...(security.elasticPasswordSecret ? [
           { name: 'ELASTIC_USERNAME', value: 'elastic' },
-          { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: elasticPasswordSecret, key: 'password' } } },
+          { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: security.elasticPasswordSecret, key: 'password' } } },
         ] : []),
       ],
       resources: toResourceRequirements(resources),
@@ -421,7 +547,7 @@ export class Elasticsearch extends Construct {
       volumeMounts: [
         { name: 'data', mountPath: ES_DATA_DIR },
         { name: 'config', mountPath: ES_CONFIG_DIR },
-        ...(this.tlsSecretName ? [{ name: 'certs', mountPath: `${ES_CONFIG_DIR}/${ES_CERTS_SUBDIR}`, readOnly: true }] : []),
+        ...(security.tlsSecret ? [{ name: 'certs', mountPath: `${ES_CONFIG_DIR}/${ES_CERTS_SUBDIR}`, readOnly: true }] : []),
         { name: 'logs', mountPath: ES_LOGS_DIR },
         { name: 'tmp', mountPath: '/tmp' },
       ],
@@ -454,15 +580,20 @@ export class Elasticsearch extends Construct {
     };
   }
 
-  private exporterContainer(
-    image: string,
-    resources: ComputeResources,
-    credentials: { secret?: string; userEnv: k8s.EnvVar },
-  ): k8s.Container {
-    const scheme = this.securityEnabled ? 'https' : 'http';
+  /**
+   * The metrics sidecar. With security on it logs in as the exporter user when one is given,
+   * otherwise as `elastic`.
+   */
+  private exporterContainer(): k8s.Container {
+    const { exporterImage, exporterResources, security } = this.resolved;
+    const passwordSecret = security.exporterCredentialsSecret ?? security.elasticPasswordSecret;
+    const userEnv: k8s.EnvVar = security.exporterCredentialsSecret
+      ? { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: security.exporterCredentialsSecret, key: 'username' } } }
+      : { name: 'ES_USERNAME', value: 'elastic' };
+    const scheme = security.enabled ? 'https' : 'http';
     return {
       name: 'exporter',
-      image,
+      image: exporterImage,
       imagePullPolicy: 'IfNotPresent',
       args: [
         `--es.uri=${scheme}://127.0.0.1:${ELASTICSEARCH_PORTS.http}`,
@@ -470,61 +601,37 @@ export class Elasticsearch extends Construct {
         '--web.telemetry-path=/metrics',
         '--es.timeout=10s',
         // The sidecar talks to its own node over loopback; the certificate names the Service.
-        ...(this.securityEnabled ? ['--es.ssl-skip-verify'] : []),
+        ...(security.enabled ? ['--es.ssl-skip-verify'] : []),
       ],
-      env: this.securityEnabled && credentials.secret ? [
-        credentials.userEnv,
-        { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: credentials.secret, key: 'password' } } },
+      env: security.enabled && passwordSecret ? [
+        userEnv,
+        { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: passwordSecret, key: 'password' } } },
       ] : undefined,
       ports: [{ name: 'metrics', containerPort: ELASTICSEARCH_PORTS.metrics }],
-      resources: toResourceRequirements(resources),
+      resources: toResourceRequirements(exporterResources),
       securityContext: restrictedContainerSecurityContext(),
       readinessProbe: httpProbe('/healthz', 'metrics'),
       livenessProbe: httpProbe('/healthz', 'metrics', { failureThreshold: 6 }),
     };
   }
 
-  /**
-   * Discovery and per-pod DNS. `publishNotReadyAddresses` lets nodes find each other before they
-   * are Ready (readiness needs a formed cluster) and lets Prometheus scrape a failing node.
-   */
-  private createHeadlessService(labels: Record<string, string>): k8s.KubeService {
-    return new k8s.KubeService(this, 'HeadlessService', {
-      metadata: { name: this.headlessServiceName, labels },
-      spec: {
-        clusterIp: 'None',
-        publishNotReadyAddresses: true,
-        selector: this.selectorLabels,
-        ports: [
-          namedServicePort('transport', ELASTICSEARCH_PORTS.transport),
-          namedServicePort('metrics', ELASTICSEARCH_PORTS.metrics),
-        ],
-      },
-    });
-  }
-
-  private createClientService(labels: Record<string, string>): k8s.KubeService {
-    return new k8s.KubeService(this, 'ClientService', {
-      metadata: { name: this.clientServiceName, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: this.selectorLabels,
-        ports: [
-          namedServicePort('http', ELASTICSEARCH_PORTS.http),
-          namedServicePort('transport', ELASTICSEARCH_PORTS.transport),
-        ],
-      },
+  /** Only for more than one node: a budget of zero would block every node drain. */
+  private createPodDisruptionBudget(): PodDisruptionBudget | undefined {
+    const r = this.resolved;
+    if (r.maxUnavailable === undefined) return undefined;
+    return new PodDisruptionBudget(this, 'Pdb', {
+      name: `${r.name}-pdb`, labels: r.labels, selector: r.selectorLabels, maxUnavailable: r.maxUnavailable,
     });
   }
 
   /** Ingress: transport only between nodes, HTTP only from declared clients, metrics from monitoring. */
-  private createNetworkPolicy(labels: Record<string, string>, monitoringNamespace: string): k8s.KubeNetworkPolicy {
+  private createNetworkPolicy(): k8s.KubeNetworkPolicy {
     const cluster: k8s.NetworkPolicyIngressRule = {
       from: [{ podSelector: { matchLabels: this.selectorLabels } }],
       ports: [tcpPort(ELASTICSEARCH_PORTS.transport)],
     };
     const monitoring: k8s.NetworkPolicyIngressRule = {
-      from: [namespacePeer(monitoringNamespace)],
+      from: [namespacePeer(this.monitoringNamespace)],
       ports: [tcpPort(ELASTICSEARCH_PORTS.metrics)],
     };
     const clientRules = (): k8s.NetworkPolicyIngressRule[] => this.clients.length === 0 ? [] : [{
@@ -532,7 +639,7 @@ export class Elasticsearch extends Construct {
       ports: [tcpPort(ELASTICSEARCH_PORTS.http)],
     }];
     return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
+      metadata: { name: this.name, labels: this.resolved.labels },
       spec: {
         podSelector: { matchLabels: this.selectorLabels },
         policyTypes: ['Ingress'],

@@ -5,25 +5,14 @@ import { MANAGED_BY } from '../core/labels';
 import { makeClusterScoped } from '../core/escape-hatches';
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkDnsLabel, checkOneOf } from '../core/validation';
+import { NamespaceSpec, PodSecurityLevel, POD_SECURITY_LEVELS } from '../core/pod-security';
 
-/** Pod Security Standard levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
-export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
-
-/** Every {@link PodSecurityLevel}, exactly as the admission controller spells it. */
-export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+// Shared with the constructs that declare the level their namespace needs, so they live in lib/core.
+export type { NamespaceSpec, PodSecurityLevel };
+export { POD_SECURITY_LEVELS };
 
 /** Version of the Pod Security Standards the labels pin: the cluster's API level. */
 export const POD_SECURITY_VERSION = 'v1.27';
-
-/** One namespace of the platform and the Pod Security level its pods need. */
-export interface NamespaceSpec {
-  /** Namespace name (DNS label). */
-  readonly name: string;
-  /** Level enforced (and audited, and warned) by the Pod Security admission controller. */
-  readonly podSecurity: PodSecurityLevel;
-  /** Why the namespace needs more than `restricted`. Required unless the level is `restricted`. */
-  readonly reason?: string;
-}
 
 /** The Pod Security admission labels for `level`. */
 export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {

@@ -319,6 +319,16 @@ describe('Elasticsearch validation', () => {
     expect(() => synth(props)).toThrow(message);
   });
 
+  test.each<[string, ElasticsearchProps]>([
+    ['maxUnavailable on a single node', { replicas: 1, maxUnavailable: 1 }],
+    ['a bad anti-affinity mode', { antiAffinity: 'sometimes' as never }],
+    ['a zoneSpread that is no boolean', { zoneSpread: 'yes' as never }],
+  ])('validates every prop before rendering any object: %s', (_, props) => {
+    const chart = new Chart(Testing.app(), 'logging', { namespace: 'logging' });
+    expect(() => new Elasticsearch(chart, 'es', props)).toThrow(P);
+    expect(chart.node.findChild('es').node.children.map((c) => c.node.id)).toEqual([]);
+  });
+
   test('needs a chart namespace for its DNS names', () => {
     expect(() => new Elasticsearch(new Chart(Testing.app(), 'logging'), 'es')).toThrow('logging/es: needs a namespace to build stable DNS names');
   });
