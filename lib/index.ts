@@ -4,6 +4,8 @@ export * from './core/quantity';
 export * from './core/resources';
 export * from './core/validation';
 export * from './core/network';
+export * from './core/flows';
+export * from './core/platform-workload';
 export * from './core/escape-hatches';
 export * from './core/pod-disruption-budget';
 export * from './core/probes';

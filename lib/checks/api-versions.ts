@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 
 /** The Prometheus Operator API group and the custom resources the platform emits. */
 export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';
-export const MONITORING_KINDS: readonly string[] = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'];
+export const MONITORING_KINDS: readonly string[] = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Prometheus', 'Alertmanager'];
 
 /** `apiVersion kind`, the key of the allow-list. */
 export function gvkKey(apiVersion: string, kind: string): string {
@@ -14,7 +14,7 @@ let allowed: Set<string> | undefined;
 /**
  * Every apiVersion/kind a Kubernetes 1.27 API server serves as a top-level object: the static
  * `GVK` of each `k8s.Kube*` class of cdk8s-plus-27 (generated from the 1.27 OpenAPI), minus the
- * `*List` kinds, plus the Prometheus Operator's ServiceMonitor, PodMonitor and PrometheusRule.
+ * `*List` kinds, plus the Prometheus Operator's ServiceMonitor, PodMonitor, PrometheusRule, Prometheus and Alertmanager.
  * Removed APIs (`policy/v1beta1`, `autoscaling/v2beta2`, ...) are not in it.
  */
 export function allowedApiVersions(): ReadonlySet<string> {

@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
 import { appManifests } from '../core/synth';
 import { checkCollisions } from './collisions';
-import { checkFlows, Flow } from './network-flows';
+import { checkDeclaredFlows } from './declared-flows';
+import type { Flow } from './network-flows';
 import { checkPolicy } from './policy';
 import { checkSchema } from './schema';
 import { Manifest, Violation } from './types';
@@ -13,6 +14,10 @@ export * from './pod-security';
 export * from './policy';
 export * from './wiring';
 export * from './network-flows';
+export { checkClientPeers, checkDeclaredFlows, declaredFlowsOf, OUTSIDER } from './declared-flows';
+export type { ManifestFlows } from './declared-flows';
+export { FLOWS_ANNOTATION } from '../core/flows';
+export type { DeclaredFlow, OpenPort } from '../core/flows';
 export { checkCollisions } from './collisions';
 export { monitorFlows } from './monitors';
 export type { Scraper, ScrapeFlow } from './monitors';
@@ -27,18 +32,25 @@ export { CLUSTER_SCOPED_KINDS, isClusterScoped } from './scope';
 
 /** Options of {@link runAllChecks}. */
 export interface RunAllChecksOptions {
-  /** Connections the NetworkPolicies must allow (SPEC §10.4). @default - none */
+  /**
+   * Connections the NetworkPolicies must allow (SPEC §10.4) besides those the constructs declare
+   * in their manifests (e.g. scrapes by Prometheus' own labels). @default - none
+   */
   readonly flows?: Flow[];
 }
 
-/** Schema, policy, wiring, collision and (when given) flow checks over one manifest set. */
+/**
+ * Schema, policy, wiring, collision and flow checks over one manifest set. The flows are those the
+ * constructs declare in their manifests (`platform.cdk8s.io/flows`) plus `opts.flows`
+ * ({@link checkDeclaredFlows}), so any composition is checked without being told its flows.
+ */
 export function runAllChecks(manifests: Manifest[], opts: RunAllChecksOptions = {}): Violation[] {
   return [
     ...checkSchema(manifests),
     ...checkPolicy(manifests),
     ...checkWiring(manifests),
     ...checkCollisions(manifests),
-    ...(opts.flows?.length ? checkFlows(manifests, opts.flows) : []),
+    ...checkDeclaredFlows(manifests, opts.flows ?? []),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { JsonSchema } from './kube-schemas';
 import { MONITORING_API_VERSION } from './api-versions';
+import { OPERATOR_SPEC_SCHEMAS } from './operator-schemas';
 
 /**
  * Top-level shapes of the Prometheus Operator (v0.93.0) custom resources: GVK, ObjectMeta, and the
@@ -47,6 +48,8 @@ function resource(kind: string, spec: JsonSchema): JsonSchema {
 
 /** Schemas of the monitoring custom resources, by kind; `$ref`s point at Kubernetes definitions. */
 export const MONITORING_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  // Prometheus and Alertmanager (lib/observability): top-level spec fields, see operator-schemas.ts.
+  ...Object.fromEntries(Object.entries(OPERATOR_SPEC_SCHEMAS).map(([kind, spec]) => [kind, resource(kind, spec)])),
   ServiceMonitor: resource('ServiceMonitor', {
     required: ['endpoints', 'selector'],
     properties: {

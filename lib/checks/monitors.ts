@@ -1,3 +1,4 @@
+import type { Flow, PodRef } from '../core/flows';
 import { ManifestIndex, namespaceOf, violation } from './objects';
 import { PodTemplate, podTemplatesOf } from './pod-templates';
 import { containerPortsOf, resolveNamedPort } from './ports';
@@ -55,18 +56,10 @@ export function podMonitorTargets(index: ManifestIndex, templates: PodTemplate[]
 }
 
 /** Who scrapes: the Prometheus pods. */
-export interface Scraper {
-  readonly namespace: string;
-  readonly labels: Record<string, string>;
-}
+export type Scraper = PodRef;
 
 /** A connection Prometheus needs to scrape one monitor target (see {@link monitorFlows}). */
-export interface ScrapeFlow {
-  readonly name: string;
-  readonly from: Scraper;
-  readonly to: { readonly namespace: string; readonly labels: Record<string, string> };
-  readonly port: number;
-}
+export type ScrapeFlow = Flow;
 
 /**
  * One flow per scraped pod template and port of every ServiceMonitor and PodMonitor: the named

@@ -1,3 +1,4 @@
+import type { Flow, OpenPort, PodRef } from '../core/flows';
 import { NAMESPACE_NAME_LABEL } from '../core/network';
 import { ManifestIndex, namespaceOf, violation } from './objects';
 import { PodTemplate, podTemplatesOf } from './pod-templates';
@@ -18,22 +19,7 @@ import { Manifest, Violation } from './types';
  * - Named ports resolve through the target pod templates' container ports (matching `to.labels`).
  */
 
-/** A pod, by namespace and labels. */
-export interface PodRef {
-  namespace: string;
-  labels: Record<string, string>;
-}
-
-/** A connection the platform needs, e.g. Kafka -> ZooKeeper 2181. */
-export interface Flow {
-  /** Short description, used in violations, e.g. `kafka -> zookeeper client`. */
-  name: string;
-  from: PodRef;
-  to: PodRef;
-  port: number;
-  /** @default 'TCP' */
-  protocol?: string;
-}
+export type { Flow, PodRef } from '../core/flows';
 
 /** Where cluster DNS runs (CoreDNS keeps the kube-dns labels). */
 export const KUBE_DNS: PodRef = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
@@ -184,23 +170,48 @@ function declares(flow: Flow, from: PodRef, to: PodRef, port: number, protocol: 
     && flow.port === port && (flow.protocol ?? 'TCP') === protocol;
 }
 
+/** True when `open` covers connections from anywhere to `to` on `port`/`protocol`. */
+function declaresOpen(open: OpenPort, to: PodRef, port: number, protocol: string): boolean {
+  return open.to.namespace === to.namespace && hasLabels(open.to.labels, to.labels) && open.port === port && (open.protocol ?? 'TCP') === protocol;
+}
+
+/** Options of {@link checkOnlyDeclaredFlows}. */
+export interface OnlyDeclaredFlowsOptions {
+  /** Ports open to every pod (user-facing services): any source may reach them. @default [] */
+  readonly open?: OpenPort[];
+  /** Which pod templates to check as targets. @default - every pod template */
+  readonly targets?: (template: PodTemplate) => boolean;
+  /**
+   * NetworkPolicies whose ingress rules count as declarations of their own (e.g. the user's
+   * cdk8s-plus-27 `connections.allowTo(kafka)`): a connection one of them admits is not reported.
+   * @default - none
+   */
+  readonly declaringPolicies?: (policy: Manifest) => boolean;
+}
+
 /**
  * `flows/undeclared`: nothing is open that was not declared. For every source (each pod template,
  * plus `extraSources` such as Prometheus or a pod in an unrelated namespace) and every port every
- * pod template declares, a connection the NetworkPolicies allow must be covered by a declared flow.
- * Host-network pods are skipped: NetworkPolicies do not apply to them.
+ * pod template declares, a connection the NetworkPolicies allow must be covered by a declared flow
+ * (or an open port). Host-network pods are skipped: NetworkPolicies do not apply to them.
  */
-export function checkOnlyDeclaredFlows(manifests: Manifest[], declared: Flow[], extraSources: PodRef[] = []): Violation[] {
+export function checkOnlyDeclaredFlows(manifests: Manifest[], declared: Flow[], extraSources: PodRef[] = [], options: OnlyDeclaredFlowsOptions = {}): Violation[] {
   const ctx = new FlowContext(manifests);
   const podNetwork = ctx.templates.filter((t) => t.spec?.hostNetwork !== true);
   const sources: PodRef[] = [...podNetwork.map((t) => ({ namespace: t.namespace, labels: t.labels })), ...extraSources];
+  const open = options.open ?? [];
+  const declaring = options.declaringPolicies ? ctx.policies.filter(options.declaringPolicies) : [];
   const out: Violation[] = [];
-  for (const target of podNetwork) {
+  for (const target of podNetwork.filter(options.targets ?? (() => true))) {
     const to = { namespace: target.namespace, labels: target.labels };
     for (const { containerPort, protocol } of containerPortsOf(target)) {
+      if (open.some((o) => declaresOpen(o, to, containerPort, protocol))) continue;
+      const admitting = declaring.filter((p) => namespaceOf(p) === to.namespace && policyTypes(p).includes('Ingress')
+        && selectorMatches(p.spec?.podSelector ?? {}, to.labels));
       for (const from of sources) {
         if (!allows(ctx, from, to, containerPort, protocol)) continue;
         if (declared.some((flow) => declares(flow, from, to, containerPort, protocol))) continue;
+        if (admitting.some((p) => rulesAllow(ctx, p, p.spec?.ingress ?? [], 'from', from, to, containerPort, protocol))) continue;
         out.push(violation('flows/undeclared', target.resource,
           `${protocol}/${containerPort} is open to ${from.namespace} ${JSON.stringify(from.labels)}, which no declared flow needs`,
           'narrow the NetworkPolicies (default-deny plus declared flows) or declare the flow'));

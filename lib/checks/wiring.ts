@@ -1,4 +1,5 @@
 import { ManifestIndex, namespaceOf, violation } from './objects';
+import { operatorPodTemplates } from './operator-pods';
 import { PodTemplate, podTemplatesOf } from './pod-templates';
 import { declaresPort } from './ports';
 import { configReferences, serviceAccountReference, volumeReferences } from './references';
@@ -31,8 +32,9 @@ export function checkWiring(manifests: Manifest[]): Violation[] {
   const index = new ManifestIndex(manifests);
   const templates = podTemplatesOf(manifests);
   return [
-    ...serviceTargets(index, templates),
-    ...disruptionBudgetTargets(index, templates),
+    // Services and PDBs may also select the pods the Prometheus Operator creates (operator-pods.ts).
+    ...serviceTargets(index, [...templates, ...operatorPodTemplates(manifests)]),
+    ...disruptionBudgetTargets(index, [...templates, ...operatorPodTemplates(manifests)]),
     ...templates.flatMap((t) => [...configReferences(t, index), ...serviceAccountReference(t, index), ...volumeReferences(t, index)]),
     ...statefulSetServices(index),
     ...bindingReferences(index),
@@ -97,13 +99,19 @@ export function isBuiltInClusterRole(name: string): boolean {
   return ['cluster-admin', 'admin', 'edit', 'view'].includes(name) || name.startsWith('system:');
 }
 
+/** Roles every cluster has (bootstrap RBAC): `kube-system/extension-apiserver-authentication-reader`, the `system:` ones. */
+export function isBuiltInRole(namespace: string, name: string): boolean {
+  return namespace === 'kube-system' && (name === 'extension-apiserver-authentication-reader' || name.startsWith('system:'));
+}
+
 function bindingReferences(index: ManifestIndex): Violation[] {
   const out: Violation[] = [];
   for (const binding of [...index.ofKind('RoleBinding'), ...index.ofKind('ClusterRoleBinding')]) {
     const ref = binding.roleRef ?? {};
     const exists = ref.kind === 'ClusterRole'
       ? !!index.find('ClusterRole', undefined, ref.name) || isBuiltInClusterRole(ref.name)
-      : ref.kind === 'Role' && binding.kind === 'RoleBinding' && !!index.find('Role', namespaceOf(binding), ref.name);
+      : ref.kind === 'Role' && binding.kind === 'RoleBinding'
+        && (!!index.find('Role', namespaceOf(binding), ref.name) || isBuiltInRole(namespaceOf(binding), ref.name));
     if (!exists) {
       out.push(violation('wiring/role-ref', binding, `roleRef ${ref.kind} ${ref.name} does not exist${ref.kind === 'Role' ? ` in namespace ${namespaceOf(binding)}` : ''}`,
         'create the Role/ClusterRole, or fix roleRef (a ClusterRoleBinding can only refer to a ClusterRole)'));

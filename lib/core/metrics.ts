@@ -22,4 +22,9 @@ export interface MetricsEndpoint {
   readonly path?: string;
   /** Scrape interval. @default '30s' */
   readonly interval?: string;
+  /**
+   * Keep the scraped series' own labels when they clash with the target's (`honorLabels: true`),
+   * for exporters that describe other objects (kube-state-metrics: `namespace`, `pod`). @default false
+   */
+  readonly honorLabels?: boolean;
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct, Node } from 'constructs';
+import { writeRawManifests } from './raw-manifests';
 
 /**
  * Linear synthesis of a whole app: the same output as `app.synth()`, without its quadratic cost.
@@ -75,6 +76,8 @@ export function synthApp(app: App, outdir: string = app.outdir): string[] {
     default:
       break;
   }
+  // Large upstream files (vendored CRDs) are copied as they are, never parsed (lib/core/raw-manifests.ts).
+  written.push(...writeRawManifests(app, outdir));
   return written;
 }
 

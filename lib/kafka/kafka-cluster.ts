@@ -5,7 +5,8 @@ import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { PlatformWorkload } from '../core/platform-workload';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { quorumAnnotations } from '../core/quorum';
 import { startupBudget, tcpProbe } from '../core/probes';
@@ -15,7 +16,7 @@ import { AntiAffinityMode, checkAntiAffinity, podAntiAffinity, zoneSpread } from
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { check, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage, checkPort } from '../core/validation';
-import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
+import { ZOOKEEPER_PORTS, ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import {
   KAFKA_PATHS, kafkaVersionOf, kafkaLocalJmxOpts, kafkaLoggingFor, KafkaPropertyList, renderKafkaJmxExporterConfig, renderKafkaProperties, renderKafkaStartScript,
 } from './kafka-config';
@@ -308,7 +309,7 @@ interface NodeGroup {
  * **Rollouts as code.** Set `partition` with {@link KafkaRollout}: stage (`replicas`), canary the
  * highest broker (`replicas - 1`), then progress down to 0 (`rolloutPlan`), one apply per step.
  */
-export class KafkaCluster extends Construct {
+export class KafkaCluster extends PlatformWorkload {
   public readonly name: string;
   public readonly namespace: string;
   public readonly mode: KafkaMode['type'];
@@ -462,10 +463,8 @@ export class KafkaCluster extends Construct {
         ['zookeeper.connection.timeout.ms', '18000'],
         ...common,
       ];
-      mode.ensemble.allowClient({
-        podLabels: this.selectorLabels,
-        ...(mode.ensemble.namespace !== this.namespace ? { namespace: this.namespace } : {}),
-      });
+      mode.ensemble.allowClient(this);
+      this.flowDeclarations.add({ name: 'kafka -> zookeeper client port', from: this.podRef, to: mode.ensemble.podRef, port: ZOOKEEPER_PORTS.client });
     } else {
       check(isKafkaClusterId(mode.clusterId), this, 'mode.clusterId', mode.clusterId,
         'must be a Kafka cluster id: 22 base64url characters encoding 16 bytes (run `kafka-storage.sh random-uuid` once and keep the result), not a reserved id');
@@ -600,19 +599,46 @@ export class KafkaCluster extends Construct {
     if (metrics) {
       this.metricsEndpoint = { component: 'kafka', namespace: this.namespace, via: 'service', selector: kafkaPods, portName: 'metrics' };
     }
+    this.declareFlows(brokerListener.port, controllerListener?.port, metrics?.port, monitoringNamespace);
   }
 
   /**
-   * Lets `peer` (producers, consumers, Connect, ...) reach the broker listener. Nothing else may:
-   * the broker port only admits other brokers until a client is declared.
+   * Lets `peer` (producers, consumers, Connect, ...: a cdk8s-plus-27 workload, a construct of this
+   * library such as a WebApp, or `{ podLabels, namespace? }`) reach the broker listener, and
+   * declares that flow. Nothing else may: the broker port only admits other brokers until a client
+   * is declared.
    */
-  public allowClient(peer: NetworkPeer): void {
-    this.clients.push(peer);
+  public allowClient(peer: ClientPeer): void {
+    this.clients.push(...this.admitClient('allowClient', peer, this.brokerPort, 'kafka broker port'));
   }
 
   /** The partition sequence to roll this cluster's brokers: see {@link KafkaRollout.progressive}. */
   public rolloutPlan(fractions?: readonly number[]): number[] {
     return KafkaRollout.progressive(this.replicas, fractions);
+  }
+
+  /**
+   * The flows the cluster needs and admits (clients come with {@link allowClient}): broker to broker
+   * replication, the KRaft controller quorum (combined: broker to broker on the controller port;
+   * dedicated: brokers and controllers to the controllers), scrapes of the exporters. The
+   * ZooKeeper client flow is declared with the ensemble.
+   */
+  private declareFlows(brokerPort: number, controllerPort: number | undefined, metricsPort: number | undefined, monitoringNamespace: string): void {
+    const brokers = this.podRef;
+    this.flowDeclarations.add({ name: 'kafka broker -> kafka broker', from: brokers, to: brokers, port: brokerPort });
+    const controllers = this.controllerSelectorLabels ? { namespace: this.namespace, labels: { ...this.controllerSelectorLabels } } : undefined;
+    if (controllerPort !== undefined && !controllers) {
+      this.flowDeclarations.add({ name: 'kafka controller quorum', from: brokers, to: brokers, port: controllerPort });
+    }
+    if (controllerPort !== undefined && controllers) {
+      this.flowDeclarations.add({ name: 'kafka broker -> kafka controller', from: brokers, to: controllers, port: controllerPort });
+      this.flowDeclarations.add({ name: 'kafka controller quorum', from: controllers, to: controllers, port: controllerPort });
+    }
+    if (metricsPort !== undefined) {
+      this.declareScrape(monitoringNamespace, metricsPort);
+      if (controllers) this.declareScrape(monitoringNamespace, metricsPort, controllers, 'kafka controller metrics');
+    }
+    this.flowDeclarations.annotate(this.statefulSet);
   }
 
   private createNodeGroup(spec: NodeGroupSpec, pod: {

@@ -1,12 +1,14 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { NamespaceSpec, PodSecurityLevel } from '../platform/namespaces';
+import type { NamespaceSpec, PodSecurityLevel } from '../core/pod-security';
+import { parseQuantity } from '../core/quantity';
+import { DeclaredFlow, flowKey, IDeclaresFlows, OpenPort } from '../core/flows';
 import { check } from '../core/validation';
-import { checkElasticVersion, checkProfile, ELASTIC_STACK_VERSION, LoggingProfile, RequiredFlow } from './common';
-import { Elasticsearch, ElasticsearchProps, ElasticsearchStorage, ELASTICSEARCH_PORTS } from './elasticsearch';
+import { checkElasticVersion, checkProfile, ELASTIC_STACK_VERSION, LoggingProfile } from './common';
+import { Elasticsearch, ElasticsearchProps, ElasticsearchStorage } from './elasticsearch';
 import { Fluentd, FluentdProps } from './fluentd';
-import { FLUENTD_PORTS } from './fluentd-config';
 import { Kibana, KibanaProps } from './kibana';
+import { LogRetention, LogRetentionProps } from './log-retention';
 
 /** Security of the whole stack; every name is an existing Secret (never a value in a manifest). */
 export interface EfkSecurity {
@@ -24,6 +26,11 @@ export interface EfkSecurity {
   readonly fluentdCredentialsSecret?: string;
   /** Agents namespace: key `ca.crt`, the CA of the Elasticsearch certificate. */
   readonly fluentdCaSecret?: string;
+  /**
+   * Logging namespace: `username`/`password` of a user that may manage ILM policies, index
+   * templates and the log indices' settings, for the retention installer. @default - the elastic user
+   */
+  readonly retentionCredentialsSecret?: string;
 }
 
 /** Props of {@link EfkStack}. */
@@ -48,6 +55,19 @@ export interface EfkStackProps {
   readonly clusterDomain?: string;
   /** Namespace of Prometheus, admitted to the metrics ports. @default 'monitoring' */
   readonly monitoringNamespace?: string;
+  /**
+   * Days a daily log index is kept before Elasticsearch deletes it (see {@link LogRetention}).
+   * @default 7 in production, 1 in dev
+   */
+  readonly retentionDays?: number;
+  /**
+   * Estimate of the logs one day writes (e.g. `'3Gi'`): sizes the primary shards and warns at synth
+   * time when the retained days with their replicas would pass the 85% disk watermark of the
+   * Elasticsearch volumes. @default - no estimate: 1 primary shard, no check
+   */
+  readonly dailyVolume?: string;
+  /** Further retention props (schedule, shards, replicas, ...). */
+  readonly retention?: Omit<LogRetentionProps, 'elasticsearch' | 'indexPrefix' | 'profile' | 'retentionDays' | 'dailyVolume' | 'nodeStorageBytes' | 'credentialsSecret' | 'elasticPasswordSecret'>;
   /** Further Elasticsearch props (name, resources, sysctl init container, ...). */
   readonly elasticsearch?: Omit<ElasticsearchProps, 'version' | 'profile' | 'replicas' | 'storage' | 'security' | 'clusterDomain' | 'monitoringNamespace'>;
   /** Further Fluentd props (name, resources, buffer, ...). */
@@ -68,25 +88,23 @@ export interface EfkStackProps {
  * ```
  *
  * Each part stays reachable for customization (`efk.elasticsearch`, `efk.fluentd`, `efk.kibana`);
- * Fluentd and Kibana admit themselves to Elasticsearch's NetworkPolicy.
+ * Fluentd and Kibana admit themselves to Elasticsearch's NetworkPolicy. The stack declares the
+ * flows of its parts ({@link IDeclaresFlows}), so `network.addFlowsOf(efk)` opens their egress.
  */
-export class EfkStack extends Construct {
+export class EfkStack extends Construct implements IDeclaresFlows {
   public readonly profile: LoggingProfile;
   public readonly version: string;
   public readonly elasticsearch: Elasticsearch;
   public readonly fluentd: Fluentd;
   public readonly kibana: Kibana;
+  /** The ILM policy and index template of the log indices, and the CronJob that installs them. */
+  public readonly retention: LogRetention;
   /**
    * The namespaces the stack needs with their Pod Security level and reason, ready for
    * `NamespacesChart.addNamespace`: the logging namespace (`restricted`, or `privileged` with the
    * sysctl init container) and the agents namespace (`privileged`).
    */
   public readonly namespaceSpecs: NamespaceSpec[];
-  /**
-   * The connections the NetworkPolicies must allow (Fluentd and Kibana to 9200, node to node on
-   * 9300, Prometheus to both metrics ports), for `runAllChecks(manifests, { flows })`.
-   */
-  public readonly flows: RequiredFlow[];
 
   constructor(scope: Construct, id: string, props: EfkStackProps) {
     super(scope, id);
@@ -127,20 +145,67 @@ export class EfkStack extends Construct {
       credentialsSecret: security.fluentdCredentialsSecret,
       caSecret: security.fluentdCaSecret,
     });
-    const es = { namespace: this.elasticsearch.namespace, labels: this.elasticsearch.selectorLabels };
-    const fluentd = { namespace: this.fluentd.namespace, labels: this.fluentd.selectorLabels };
-    this.flows = [
-      { name: 'fluentd -> elasticsearch http', from: fluentd, to: es, port: ELASTICSEARCH_PORTS.http },
-      { name: 'kibana -> elasticsearch http', from: { namespace: this.kibana.namespace, labels: this.kibana.selectorLabels }, to: es, port: ELASTICSEARCH_PORTS.http },
-      { name: 'elasticsearch -> elasticsearch transport', from: es, to: es, port: ELASTICSEARCH_PORTS.transport },
-      { name: 'monitoring -> elasticsearch metrics', from: { namespace: this.elasticsearch.monitoringNamespace, labels: {} }, to: es, port: ELASTICSEARCH_PORTS.metrics },
-      { name: 'monitoring -> fluentd metrics', from: { namespace: this.fluentd.monitoringNamespace, labels: {} }, to: fluentd, port: FLUENTD_PORTS.metrics },
-    ];
+    this.retention = new LogRetention(this, 'Retention', {
+      ...props.retention,
+      elasticsearch: this.elasticsearch,
+      indexPrefix: this.fluentd.logstashPrefix,
+      profile: this.profile,
+      retentionDays: props.retentionDays,
+      dailyVolume: props.dailyVolume,
+      nodeStorageBytes: dataVolumeBytes(this.elasticsearch),
+      credentialsSecret: security.retentionCredentialsSecret,
+      elasticPasswordSecret: security.retentionCredentialsSecret ? undefined : security.elasticPasswordSecret,
+    });
     this.namespaceSpecs = mergeNamespaceSpecs([
       { name: this.elasticsearch.namespace, podSecurity: this.elasticsearch.podSecurityLevel, reason: this.elasticsearch.podSecurityReason },
       { name: this.fluentd.namespace, podSecurity: this.fluentd.podSecurityLevel, reason: this.fluentd.podSecurityReason },
     ]);
   }
+
+  /**
+   * The connections the NetworkPolicies must allow (Fluentd, Kibana and the retention installer to
+   * 9200, node to node on 9300, Prometheus to both metrics ports): {@link declaredFlows}.
+   */
+  public get flows(): DeclaredFlow[] {
+    return this.declaredFlows();
+  }
+
+  /** The flows of Elasticsearch, Kibana and Fluentd, each once. */
+  public declaredFlows(): DeclaredFlow[] {
+    const seen = new Set<string>();
+    return this.parts().flatMap((p) => p.declaredFlows()).filter((flow) => {
+      const key = flowKey(flow);
+      const fresh = !seen.has(key);
+      seen.add(key);
+      return fresh;
+    });
+  }
+
+  /** Kibana's UI. */
+  public openPorts(): OpenPort[] {
+    return this.parts().flatMap((p) => p.openPorts());
+  }
+
+  /** @see IDeclaresFlows.onFlow */
+  public onFlow(listener: (flow: DeclaredFlow) => void): void {
+    for (const part of this.parts()) part.onFlow(listener);
+  }
+
+  private parts(): IDeclaresFlows[] {
+    return [this.elasticsearch, this.kibana, this.fluentd];
+  }
+}
+
+/**
+ * Size of each Elasticsearch node's data volume, read from the synthesized StatefulSet (the PVC
+ * template's request, or the emptyDir's size limit), for the retention size check.
+ */
+function dataVolumeBytes(es: Elasticsearch): number | undefined {
+  const spec = es.statefulSet.toJson().spec;
+  const claim = (spec.volumeClaimTemplates ?? [])[0]?.spec?.resources?.requests?.storage;
+  const emptyDir = (spec.template.spec.volumes ?? []).find((v: any) => v.name === 'data')?.emptyDir?.sizeLimit;
+  const size = claim ?? emptyDir;
+  return typeof size === 'string' ? parseQuantity(size) : undefined;
 }
 
 const LEVEL_ORDER: PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];

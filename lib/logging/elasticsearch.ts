@@ -5,7 +5,8 @@ import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { PlatformWorkload } from '../core/platform-workload';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
 import { checkQuantity, jvmHeapMiB, MIB, parseQuantity } from '../core/quantity';
@@ -222,7 +223,7 @@ interface ResolvedSecurity {
  * logs and `/tmp` are emptyDirs and data lives on a retained PersistentVolumeClaim. A
  * `prometheus-community/elasticsearch-exporter` sidecar serves metrics on `metrics` (9114).
  */
-export class Elasticsearch extends Construct {
+export class Elasticsearch extends PlatformWorkload {
   public readonly name: string;
   public readonly namespace: string;
   public readonly version: string;
@@ -288,15 +289,19 @@ export class Elasticsearch extends Construct {
     this.statefulSet = this.createStatefulSet(serviceAccount.name);
     this.podDisruptionBudget = this.createPodDisruptionBudget();
     this.networkPolicy = this.createNetworkPolicy();
+    this.flowDeclarations.add({ name: 'elasticsearch -> elasticsearch transport', from: this.podRef, to: this.podRef, port: ELASTICSEARCH_PORTS.transport });
+    this.declareScrape(this.monitoringNamespace, ELASTICSEARCH_PORTS.metrics);
+    this.flowDeclarations.annotate(this.statefulSet);
     this.metricsEndpoint = { component: 'elasticsearch', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics' };
   }
 
   /**
-   * Lets `peer` reach the HTTP port (9200). Nothing else may: Fluentd and Kibana declare
+   * Lets `peer` (a label selector, a cdk8s-plus-27 workload or a construct of this library) reach
+   * the HTTP port (9200), and declares that flow. Nothing else may: Fluentd and Kibana declare
    * themselves when they are given this cluster.
    */
-  public allowClient(peer: NetworkPeer): void {
-    this.clients.push(peer);
+  public allowClient(peer: ClientPeer): void {
+    this.clients.push(...this.admitClient('allowClient', peer, ELASTICSEARCH_PORTS.http, 'elasticsearch http'));
   }
 
   /** Validation and defaults: every prop is checked here, once, before any object is rendered. */
@@ -600,6 +605,9 @@ export class Elasticsearch extends Construct {
         `--web.listen-address=:${ELASTICSEARCH_PORTS.metrics}`,
         '--web.telemetry-path=/metrics',
         '--es.timeout=10s',
+        // elasticsearch_indices_settings_stats_read_only_indices: indices with
+        // index.blocks.read_only_allow_delete (flood-stage disk watermark), for ElasticsearchIndicesReadOnly.
+        '--es.indices_settings',
         // The sidecar talks to its own node over loopback; the certificate names the Service.
         ...(security.enabled ? ['--es.ssl-skip-verify'] : []),
       ],

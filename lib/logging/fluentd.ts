@@ -5,6 +5,7 @@ import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
+import { PlatformWorkload } from '../core/platform-workload';
 import { namespacePeer, tcpPort } from '../core/network';
 import { httpProbe, startupBudget } from '../core/probes';
 import { checkQuantity, MIB, parseQuantity } from '../core/quantity';
@@ -13,11 +14,11 @@ import { tolerateEverything } from '../core/scheduling';
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { relaxedContainerSecurityContext, SecurityRelaxation, securityExceptionAnnotations } from '../core/security';
 import { check, checkDnsLabel, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
-import type { PodSecurityLevel } from '../platform/namespaces';
+import type { PodSecurityLevel } from '../core/pod-security';
 import { checkSecretName, credentialEnv, externalSecretsAnnotations, LOGGING_PART_OF } from './common';
-import { Elasticsearch } from './elasticsearch';
+import { Elasticsearch, ELASTICSEARCH_PORTS } from './elasticsearch';
 import {
-  FLUENTD_CERTS_DIR, FLUENTD_CONF_DIR, FLUENTD_CONF_FILE, FLUENTD_PORTS, renderFluentConf,
+  FLUENTD_CERTS_DIR, FLUENTD_CONF_DIR, FLUENTD_CONF_FILE, FLUENTD_PORTS, LOG_EXCLUDE_ANNOTATION, renderFluentConf,
 } from './fluentd-config';
 
 /**
@@ -85,6 +86,13 @@ export interface FluentdProps {
    * (Secrets cannot be read across namespaces). Required when Elasticsearch security is on.
    */
   readonly caSecret?: string;
+  /**
+   * Seconds an unfinished multiline record (a stack trace still being written) or a split long
+   * line waits for its next line before it is shipped as it is. Longer joins traces written
+   * slowly; shorter ships single lines sooner (every line waits until the next one of its stream
+   * or this long). @default 5
+   */
+  readonly multilineFlushIntervalSeconds?: number;
   /** Nodes whose agent may be down at once during a rollout. @default 1 */
   readonly maxUnavailable?: number;
   /** @default 'system-node-critical' */
@@ -120,7 +128,7 @@ const DEFAULT_RESOURCES: ComputeResources = {
  * uid 0 and hostPath volumes, which `restricted` and `baseline` forbid. Put it in a namespace of
  * its own so nothing else gets that allowance.
  */
-export class Fluentd extends Construct {
+export class Fluentd extends PlatformWorkload {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -136,6 +144,8 @@ export class Fluentd extends Construct {
   public readonly bufferTotalLimitBytes: number;
   /** The generated `fluent.conf`. */
   public readonly config: string;
+  /** Prefix of the daily indices it writes (`<prefix>-YYYY.MM.DD`). */
+  public readonly logstashPrefix: string;
   /** The Prometheus plugin's port (24231, `metrics`) on the agent pods. */
   public readonly metricsEndpoint: MetricsEndpoint;
   /** Pod Security level the namespace needs. */
@@ -169,9 +179,10 @@ export class Fluentd extends Construct {
       && !stateDir.startsWith('/var/log/pods') && !stateDir.startsWith('/var/lib/docker'),
     this, 'hostStateDir', stateDir,
     'must be an absolute directory under /var/lib or /var/log (lowercase letters, digits, ".", "_", "-"), outside /var/log/containers, /var/log/pods and /var/lib/docker');
-    const logstashPrefix = props.logstashPrefix ?? 'logstash';
+    const logstashPrefix = this.logstashPrefix = props.logstashPrefix ?? 'logstash';
     check(/^[a-z0-9][a-z0-9_-]{0,99}$/.test(logstashPrefix), this, 'logstashPrefix', logstashPrefix,
       'must be a lowercase Elasticsearch index prefix: letters, digits, "_" and "-", starting with a letter or digit');
+    const multilineFlushInterval = checkInteger(this, 'multilineFlushIntervalSeconds', props.multilineFlushIntervalSeconds ?? 5, 1, 60);
     const maxUnavailable = checkInteger(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1);
     const priorityClassName = checkDnsLabel(this, 'priorityClassName', props.priorityClassName ?? 'system-node-critical');
     this.monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
@@ -198,6 +209,8 @@ export class Fluentd extends Construct {
         caFile: caSecret ? `${FLUENTD_CERTS_DIR}/ca.crt` : undefined,
       },
       logstashPrefix,
+      multilineFlushIntervalSeconds: multilineFlushInterval,
+      excludeAnnotation: LOG_EXCLUDE_ANNOTATION,
       buffer: { chunkLimitBytes: chunk, totalLimitBytes: total, flushIntervalSeconds: flushInterval, retryMaxIntervalSeconds: retryMax },
     });
     const configData = { [FLUENTD_CONF_FILE]: this.config };
@@ -322,7 +335,10 @@ export class Fluentd extends Construct {
       },
     });
 
-    es.allowClient({ podLabels: this.selectorLabels, namespace: this.namespace });
+    es.allowClient(this);
+    this.flowDeclarations.add({ name: 'fluentd -> elasticsearch http', from: this.podRef, to: es.podRef, port: ELASTICSEARCH_PORTS.http });
+    this.declareScrape(this.monitoringNamespace, FLUENTD_PORTS.metrics);
+    this.flowDeclarations.annotate(this.daemonSet);
     this.metricsEndpoint = { component: 'fluentd', namespace: this.namespace, via: 'pod', selector: this.selectorLabels, portName: 'metrics' };
   }
 }

@@ -4,4 +4,5 @@ export * from './elasticsearch';
 export * from './fluentd-config';
 export * from './fluentd';
 export * from './kibana';
+export * from './log-retention';
 export * from './efk-stack';

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
+import { PlatformWorkload } from '../core/platform-workload';
 import { namedServicePort, tcpPort } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
@@ -17,7 +18,7 @@ import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkSecretName, credentialEnv, externalSecretsAnnotations,
   LOGGING_PART_OF,
 } from './common';
-import { Elasticsearch } from './elasticsearch';
+import { Elasticsearch, ELASTICSEARCH_PORTS } from './elasticsearch';
 import { KIBANA_IMAGE_CONTRACT } from './kibana-image';
 
 /** Kibana's UI/API port. */
@@ -101,7 +102,7 @@ const DEFAULT_RESOURCES: ComputeResources = {
  * Updates use `Recreate`: Kibana does not support two versions running against one cluster at
  * once (saved-object migrations), so the old pods stop before new ones start.
  */
-export class Kibana extends Construct {
+export class Kibana extends PlatformWorkload {
   public readonly name: string;
   public readonly namespace: string;
   public readonly version: string;
@@ -274,6 +275,9 @@ export class Kibana extends Construct {
         name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1,
       });
     }
-    es.allowClient({ podLabels: this.selectorLabels, namespace: this.namespace });
+    es.allowClient(this);
+    this.flowDeclarations.add({ name: 'kibana -> elasticsearch http', from: this.podRef, to: es.podRef, port: ELASTICSEARCH_PORTS.http });
+    this.flowDeclarations.addOpen({ name: 'kibana ui', to: this.podRef, port: KIBANA_PORT });
+    this.flowDeclarations.annotate(this.deployment);
   }
 }

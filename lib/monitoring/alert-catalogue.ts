@@ -21,6 +21,22 @@ export interface AlertThresholds {
    * its `total_limit_size` (at 0% `overflow_action block` stops reading logs). @default 10
    */
   readonly fluentdBufferFreePercent?: number;
+  /**
+   * `<P>DiskWatermarkLow` fires when an Elasticsearch node's data disk is fuller than this, in
+   * percent: Elasticsearch's `cluster.routing.allocation.disk.watermark.low` default (it then
+   * stops allocating replicas to the node). @default 85
+   */
+  readonly elasticsearchDiskLowWatermarkPercent?: number;
+  /**
+   * `<P>DiskWatermarkHigh` fires above this: the `watermark.high` default (Elasticsearch moves
+   * shards away; at the 95% flood stage it makes every index on the node read-only). @default 90
+   */
+  readonly elasticsearchDiskHighWatermarkPercent?: number;
+  /**
+   * `<P>OutputFailing` fires when a Fluentd output has not flushed a single chunk for this many
+   * minutes (at least 11: a 10-minute window, then `for` the rest). @default 15
+   */
+  readonly fluentdOutputFailingMinutes?: number;
 }
 
 export const DEFAULT_ALERT_THRESHOLDS: Required<AlertThresholds> = Object.freeze({
@@ -28,6 +44,9 @@ export const DEFAULT_ALERT_THRESHOLDS: Required<AlertThresholds> = Object.freeze
   zookeeperOutstandingRequests: 10,
   fluentdBufferBytes: 1024 ** 3,
   fluentdBufferFreePercent: 10,
+  elasticsearchDiskLowWatermarkPercent: 85,
+  elasticsearchDiskHighWatermarkPercent: 90,
+  fluentdOutputFailingMinutes: 15,
 });
 
 /**
@@ -410,6 +429,30 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
       description: 'The Elasticsearch exporter {{ $labels.pod }} in namespace {{ $labels.namespace }} answers but has reported no cluster health for 10 minutes: it cannot reach or authenticate to the Elasticsearch container next to it, so the red/yellow alerts are blind there.',
       runbook: 'kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} -c exporter | tail; the exporter is a sidecar calling Elasticsearch on 127.0.0.1:9200: check its --es.uri, the credentials Secret (security on) and that Elasticsearch itself answers.',
     }),
+    rule(ctx, 'DiskWatermarkLow', {
+      expr: `100 * (1 - elasticsearch_filesystem_data_available_bytes{${s}} / elasticsearch_filesystem_data_size_bytes{${s}}) > ${ctx.thresholds.elasticsearchDiskLowWatermarkPercent}`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'Elasticsearch node {{ $labels.name }} data disk is {{ $value | humanize }}% full',
+      description: `The data path {{ $labels.path }} of Elasticsearch node {{ $labels.name }} (pod {{ $labels.pod }}, namespace {{ $labels.namespace }}) has been more than ${ctx.thresholds.elasticsearchDiskLowWatermarkPercent}% full for 15 minutes: past the low disk watermark Elasticsearch allocates no new replica shards to it; at the high watermark it moves shards away, at 95% (flood stage) it makes the indices read-only and Fluentd's writes fail.`,
+      runbook: 'kubectl -n {{ $labels.namespace }} exec {{ $labels.pod }} -c elasticsearch -- curl -s "localhost:9200/_cat/allocation?v" and "_cat/indices/logstash-*?v&s=index"; check the retention CronJob ran (kubectl get cronjob,jobs); lower retentionDays or grow the volumes.',
+    }),
+    rule(ctx, 'DiskWatermarkHigh', {
+      expr: `100 * (1 - elasticsearch_filesystem_data_available_bytes{${s}} / elasticsearch_filesystem_data_size_bytes{${s}}) > ${ctx.thresholds.elasticsearchDiskHighWatermarkPercent}`,
+      for: '5m',
+      severity: 'critical',
+      summary: 'Elasticsearch node {{ $labels.name }} data disk is {{ $value | humanize }}% full (high watermark)',
+      description: `The data path {{ $labels.path }} of Elasticsearch node {{ $labels.name }} (pod {{ $labels.pod }}, namespace {{ $labels.namespace }}) has been more than ${ctx.thresholds.elasticsearchDiskHighWatermarkPercent}% full for 5 minutes: Elasticsearch is relocating shards away from it; at 95% it blocks writes to every index with a shard there (index.blocks.read_only_allow_delete) and logs stop arriving.`,
+      runbook: 'Free space now: delete the oldest log indices (curl -X DELETE localhost:9200/logstash-<oldest date>), then lower retentionDays or grow the volumes; check the retention CronJob.',
+    }),
+    rule(ctx, 'IndicesReadOnly', {
+      expr: `max by (job, namespace) (elasticsearch_indices_settings_stats_read_only_indices{${s}}) > 0`,
+      for: '5m',
+      severity: 'critical',
+      summary: '{{ $value }} Elasticsearch indices in {{ $labels.namespace }} are read-only',
+      description: '{{ $value }} indices in the Elasticsearch cluster of namespace {{ $labels.namespace }} have carried index.blocks.read_only_allow_delete for 5 minutes (a node passed the 95% flood-stage disk watermark): every write to them fails, Fluentd retries and buffers, and once its buffer is full it stops reading container logs.',
+      runbook: 'Free disk below the high watermark first (delete old log indices); Elasticsearch 8 lifts the block by itself once usage falls below the high watermark, else: curl -X PUT localhost:9200/_all/_settings -H "Content-Type: application/json" -d \'{"index.blocks.read_only_allow_delete": null}\'.',
+    }),
     rule(ctx, 'ClusterUnavailable', {
       expr: `count by (job, namespace) (up{${s}})\nunless on (job, namespace)\n  count by (job, namespace) (elasticsearch_cluster_health_status{${s}})`,
       for: '5m',
@@ -447,10 +490,10 @@ export function fluentdAlerts(ctx: AlertContext): AlertRule[] {
     }),
     rule(ctx, 'OutputFailing', {
       expr: `min_over_time(fluentd_output_status_retry_wait{${s}}[10m]) > 0`,
-      for: '5m',
+      for: `${Math.max(1, ctx.thresholds.fluentdOutputFailingMinutes - 10)}m`,
       severity: 'warning',
       summary: 'Fluentd {{ $labels.pod }} output {{ $labels.plugin_id }} fails',
-      description: 'Output {{ $labels.plugin_id }} ({{ $labels.type }}) on Fluentd {{ $labels.pod }} (node {{ $labels.node }}) has not flushed a single chunk for 15 minutes: every attempt fails and it retries with backoff (next wait {{ $value }}s). Logs pile up in the buffer until it is full.',
+      description: `Output {{ $labels.plugin_id }} ({{ $labels.type }}) on Fluentd {{ $labels.pod }} (node {{ $labels.node }}) has not flushed a single chunk for ${Math.max(11, ctx.thresholds.fluentdOutputFailingMinutes)} minutes: every attempt fails and it retries with backoff (next wait {{ $value }}s). Logs pile up in the buffer until it is full.`,
       runbook: 'kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} | grep -i "failed to flush" | tail: connection refused/timeouts (Elasticsearch down, NetworkPolicy), 401/403 (credentials), TLS errors; see the Elasticsearch alerts.',
     }),
     rule(ctx, 'BufferQueueGrowing', {

@@ -10,7 +10,7 @@ import {
 } from '../../imports/servicemonitors-monitoring.coreos.com';
 import { MANAGED_BY } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
-import { check, checkDnsLabel } from '../core/validation';
+import { check, checkBoolean, checkDnsLabel } from '../core/validation';
 import { DEFAULT_DISCOVERY_LABELS } from './alert-rules';
 import { checkPrometheusDuration, equalityMatchers } from './promql';
 import { checkHttpPath, checkKubeLabels, checkPortName } from './validation';
@@ -75,6 +75,7 @@ export class MetricsMonitor extends Construct {
       portName: checkPortName(this, `endpoint[${component}].portName`, endpoint.portName),
       path: checkHttpPath(this, `endpoint[${component}].path`, endpoint.path ?? DEFAULT_METRICS_PATH),
       interval: checkPrometheusDuration(this, `endpoint[${component}].interval`, endpoint.interval ?? DEFAULT_SCRAPE_INTERVAL, 1000),
+      honorLabels: checkBoolean(this, `endpoint[${component}].honorLabels`, endpoint.honorLabels) ?? false,
     };
     check(endpoint.via === 'service' || endpoint.via === 'pod', this, `endpoint[${component}].via`, endpoint.via,
       'must be "service" (ServiceMonitor) or "pod" (PodMonitor)');
@@ -94,7 +95,10 @@ export class MetricsMonitor extends Construct {
     };
     const selector = { matchLabels: { ...this.endpoint.selector } };
     const namespaceSelector = { matchNames: [this.targetNamespace] };
-    const scrape = { port: this.endpoint.portName, path: this.endpoint.path, interval: this.endpoint.interval };
+    const scrape = {
+      port: this.endpoint.portName, path: this.endpoint.path, interval: this.endpoint.interval,
+      ...(this.endpoint.honorLabels ? { honorLabels: true } : {}),
+    };
 
     this.apiObject = this.kind === 'ServiceMonitor'
       ? new ServiceMonitor(this, 'Resource', {
@@ -135,6 +139,7 @@ export class MetricsMonitor extends Construct {
     const ok = JSON.stringify(spec.selector?.matchLabels) === JSON.stringify(sorted(this.endpoint.selector))
       && JSON.stringify(spec.namespaceSelector?.matchNames) === JSON.stringify([this.targetNamespace])
       && ep.port === this.endpoint.portName && ep.path === this.endpoint.path && ep.interval === this.endpoint.interval
+      && (ep.honorLabels === true) === this.endpoint.honorLabels
       && ep.relabelings?.some((r: any) => r.targetLabel === 'job' && r.replacement === this.job);
     return ok ? [] : [`${this.kind} ${this.name} did not come out with its selector, namespaceSelector, port, path, interval and job relabeling: ${JSON.stringify(spec)}`];
   }

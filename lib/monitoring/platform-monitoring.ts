@@ -180,6 +180,12 @@ export class PlatformMonitoring extends Construct {
       this, 'thresholds.fluentdBufferBytes', merged.fluentdBufferBytes, 'must be an integer number of bytes >= 1');
     check(Number.isFinite(merged.fluentdBufferFreePercent) && merged.fluentdBufferFreePercent > 0 && merged.fluentdBufferFreePercent < 100,
       this, 'thresholds.fluentdBufferFreePercent', merged.fluentdBufferFreePercent, 'must be a percentage above 0 and below 100');
+    check(Number.isFinite(merged.elasticsearchDiskLowWatermarkPercent) && merged.elasticsearchDiskLowWatermarkPercent > 0 && merged.elasticsearchDiskLowWatermarkPercent < 100,
+      this, 'thresholds.elasticsearchDiskLowWatermarkPercent', merged.elasticsearchDiskLowWatermarkPercent, 'must be a percentage above 0 and below 100');
+    check(Number.isFinite(merged.elasticsearchDiskHighWatermarkPercent) && merged.elasticsearchDiskHighWatermarkPercent > merged.elasticsearchDiskLowWatermarkPercent && merged.elasticsearchDiskHighWatermarkPercent < 100,
+      this, 'thresholds.elasticsearchDiskHighWatermarkPercent', merged.elasticsearchDiskHighWatermarkPercent, 'must be a percentage above the low watermark and below 100');
+    check(Number.isInteger(merged.fluentdOutputFailingMinutes) && merged.fluentdOutputFailingMinutes >= 11,
+      this, 'thresholds.fluentdOutputFailingMinutes', merged.fluentdOutputFailingMinutes, 'must be an integer number of minutes >= 11 (a 10-minute window, then for)');
     return merged;
   }
 

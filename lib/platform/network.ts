@@ -1,7 +1,8 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import type { Flow } from '../checks/network-flows';
+import { DeclaredFlow, declaresFlows, Flow, flowKey, IDeclaresFlows } from '../core/flows';
+import { contentHash } from '../core/hash';
 import { MANAGED_BY } from '../core/labels';
 import { NAMESPACE_NAME_LABEL } from '../core/network';
 import { intOrString } from '../core/probes';
@@ -40,8 +41,16 @@ export interface ExternalEgress {
 export interface NetworkChartProps extends Omit<ChartProps, 'namespace'> {
   /** Namespaces that get default-deny (ingress and egress) and DNS egress. */
   readonly defaultDenyNamespaces: string[];
-  /** Pod-to-pod connections to allow out of their source namespaces (egress side; each target admits them itself). */
-  readonly flows: Flow[];
+  /**
+   * Pod-to-pod connections to allow out of their source namespaces (egress side; each target
+   * admits them itself), written by hand. Prefer `constructs`. @default []
+   */
+  readonly flows?: Flow[];
+  /**
+   * Constructs whose declared flows this chart opens (see {@link NetworkChart.addFlowsOf}): the
+   * egress half of every flow whose source namespace is in `defaultDenyNamespaces`. @default []
+   */
+  readonly constructs?: IDeclaresFlows[];
   /** Connections to non-pod destinations. @default [] */
   readonly externalEgress?: ExternalEgress[];
   /**
@@ -62,8 +71,17 @@ export interface NetworkChartProps extends Omit<ChartProps, 'namespace'> {
  *
  * The monitoring namespace is left alone: Prometheus runs there, installed by the Prometheus
  * Operator stack, and needs egress to every scrape target.
+ *
+ * The flows come from the constructs themselves (`constructs`, {@link addFlowsOf}): each declares
+ * what it needs and admits, clients added later with `allowClient` included.
  */
 export class NetworkChart extends Chart {
+  private readonly denied: Set<string>;
+  /** Flow identities with an egress policy. */
+  private readonly opened = new Set<string>();
+  /** Policy names in use, per namespace. */
+  private readonly policyNamesIn = new Map<string, Set<string>>();
+
   constructor(scope: Construct, id: string, props: NetworkChartProps) {
     super(scope, id, props);
     checkUniqueObjectNames(this);
@@ -95,17 +113,11 @@ export class NetworkChart extends Chart {
       check(twin === i, this, `externalEgress[${i}].name`, e.name, 'must be unique per namespace');
     });
 
+    this.denied = new Set(deny);
     for (const namespace of deny) this.addBaseline(namespace);
-    for (const flow of flows) {
-      this.policy(flow.from.namespace, policyNames.get(`${flow.from.namespace}\u0000${flow.name}`)!, flow.from.labels, [{
-        to: [{
-          namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: flow.to.namespace } },
-          podSelector: { matchLabels: { ...flow.to.labels } },
-        }],
-        ports: [{ protocol: flow.protocol ?? 'TCP', port: intOrString(flow.port) }],
-      }]);
-    }
+    for (const flow of flows) this.egressFor(flow, policyNames.get(`${flow.from.namespace}\u0000${flow.name}`)!);
     for (const e of external) {
+      this.takeName(e.namespace, `egress-${e.name}`);
       this.policy(e.namespace, `egress-${e.name}`, e.podLabels, [{
         to: [{ ipBlock: { cidr: e.cidr } }],
         ports: e.ports.map((port) => ({ protocol: 'TCP', port: intOrString(port) })),
@@ -119,6 +131,54 @@ export class NetworkChart extends Chart {
       ...external.map((e, i): [string, string] => [`externalEgress[${i}].namespace`, e.namespace]),
     ];
     this.node.addValidation({ validate: () => this.unknownNamespaces(named, externalNamespaces) });
+
+    const constructs = props.constructs ?? [];
+    check(Array.isArray(constructs), this, 'constructs', String(constructs), 'must be a list of constructs that declare flows');
+    this.addFlowsOf(...constructs);
+  }
+
+  /**
+   * Opens the egress half of every flow `sources` declare, now and later (a client added with
+   * `allowClient` after this call is included): one policy `egress-<flow name>` per flow whose
+   * source namespace this chart default-denies, in that namespace. Sources elsewhere are left
+   * alone: their egress is not restricted by this chart, and an egress policy would isolate them.
+   * A flow equal to one already opened (same source, target, port, protocol) is skipped; a name
+   * already taken in the namespace gets a hash suffix.
+   */
+  public addFlowsOf(...sources: IDeclaresFlows[]): void {
+    sources.forEach((source, i) => {
+      check(declaresFlows(source), this, `constructs[${i}]`, String((source as IConstruct | undefined)?.node?.path ?? source),
+        'must declare its flows (a construct of this library: ZookeeperEnsemble, KafkaCluster, EfkStack, WebApp, ...)');
+      source.onFlow((flow) => this.derivedEgress(flow));
+    });
+  }
+
+  private derivedEgress(flow: DeclaredFlow): void {
+    if (!this.denied.has(flow.from.namespace) || this.opened.has(flowKey(flow))) return;
+    const plain = derivedDnsLabels([flow.name], { prefix: 'egress-', maxLength: FLOW_POLICY_NAME_MAX, fallback: 'flow' }).get(flow.name)!;
+    const taken = this.policyNamesIn.get(flow.from.namespace);
+    const name = taken?.has(plain)
+      ? `${plain.slice(0, FLOW_POLICY_NAME_MAX - 11).replace(/-+$/, '')}-${contentHash(flowKey(flow)).slice(0, 10)}`
+      : plain;
+    this.egressFor(flow, name);
+  }
+
+  private egressFor(flow: Flow, name: string): void {
+    this.opened.add(flowKey(flow));
+    this.takeName(flow.from.namespace, name);
+    this.policy(flow.from.namespace, name, flow.from.labels, [{
+      to: [{
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: flow.to.namespace } },
+        podSelector: { matchLabels: { ...flow.to.labels } },
+      }],
+      ports: [{ protocol: flow.protocol ?? 'TCP', port: intOrString(flow.port) }],
+    }]);
+  }
+
+  private takeName(namespace: string, name: string): void {
+    const names = this.policyNamesIn.get(namespace) ?? new Set<string>();
+    names.add(name);
+    this.policyNamesIn.set(namespace, names);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import type { Flow, PodRef } from '../checks/network-flows';
+import { DeclaredFlow, flowKey, OpenPort, PodRef } from '../core/flows';
 import { ComputeResources } from '../core/resources';
 import { KafkaCluster, KafkaClusterProps } from '../kafka/kafka-cluster';
 import { EfkStack, EfkStackProps } from '../logging/efk-stack';
@@ -86,12 +86,14 @@ export interface PlatformCharts {
   /** Every chart, in apply order. */
   readonly charts: Chart[];
   /**
-   * The connections the platform's NetworkPolicies must allow; the tests prove each one. Scrapes
-   * are derived from the monitors themselves (`monitorFlows(manifests, prometheus)`).
+   * The connections the platform's NetworkPolicies must allow, as the constructs declare them
+   * (each also in the `platform.cdk8s.io/flows` annotation of its workload, which `runAllChecks`
+   * reads); the tests prove each one. Scrapes by Prometheus' own labels are derived from the
+   * monitors themselves (`monitorFlows(manifests, prometheus)`).
    */
-  readonly flows: Flow[];
+  readonly flows: DeclaredFlow[];
   /** Ports open to any pod of the cluster (user-facing services): Kibana's UI and the web app. */
-  readonly openServices: Array<{ readonly name: string; readonly to: PodRef; readonly port: number }>;
+  readonly openServices: OpenPort[];
   /** The Prometheus pods, for `monitorFlows`. */
   readonly prometheus: PodRef;
 }
@@ -197,23 +199,15 @@ export function buildPlatform(app: App, options: PlatformOptions = {}): Platform
   }
 
   const prometheus: PodRef = { namespace: monitoringNamespace, labels: PROMETHEUS_POD_LABELS };
-  const pods = (w: { namespace: string; selectorLabels: Record<string, string> }): PodRef => ({ namespace: w.namespace, labels: w.selectorLabels });
-  const flows: Flow[] = [
-    { name: 'zookeeper peers (quorum)', from: pods(zookeeper), to: pods(zookeeper), port: 2888 },
-    { name: 'zookeeper peers (leader election)', from: pods(zookeeper), to: pods(zookeeper), port: 3888 },
-    { name: 'kafka -> zookeeper client port', from: pods(kafka), to: pods(zookeeper), port: 2181 },
-    { name: 'kafka broker -> kafka broker', from: pods(kafka), to: pods(kafka), port: kafka.brokerPort },
-    ...efk.flows,
-  ];
-
-  const openServices = [
-    { name: 'kibana ui', to: pods(efk.kibana), port: 5601 },
-    { name: 'podinfo http', to: pods(webApp), port: 9898 },
-  ];
+  // Every flow comes from the constructs: each declares what it needs and admits.
+  const declaring = [zookeeper, kafka, efk, webApp];
+  const seen = new Set<string>();
+  const flows = declaring.flatMap((c) => c.declaredFlows()).filter((f) => !seen.has(flowKey(f)) && seen.add(flowKey(f)));
+  const openServices = declaring.flatMap((c) => c.openPorts());
 
   const network = new NetworkChart(app, `${prefix}network`, {
     defaultDenyNamespaces: [streaming, logging, loggingAgents, metrics, apps].map((c) => c.namespace!),
-    flows: flows.filter((f) => f.from.namespace !== monitoringNamespace),
+    constructs: declaring,
     externalEgress: [{
       name: 'fluentd-apiserver',
       namespace: efk.fluentd.namespace,

@@ -5,7 +5,8 @@ import { makeClusterScoped } from '../core/escape-hatches';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { PlatformWorkload } from '../core/platform-workload';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
@@ -13,7 +14,7 @@ import { derivedDnsLabels } from '../core/names';
 import { AntiAffinityMode, checkAntiAffinity, podAntiAffinity, zoneSpread } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, NOBODY } from '../core/security';
 import {
-  check, checkBoolean, checkDnsLabel, checkInteger, checkLabelValue, checkLabels, checkOneOf, checkPinnedImage, checkPort,
+  check, checkBoolean, checkDnsLabel, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage, checkPort,
 } from '../core/validation';
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { ApiAccess, checkApiRules } from '../core/api-access';
@@ -107,9 +108,10 @@ export interface WebAppProps {
    * Who may reach the app port. Unset: any pod in the cluster for ClusterIP; any source for NodePort
    * (external clients arrive through the node and may be SNATed to node addresses, which no pod
    * selector matches). Set (even `[]`): only these peers and those added with {@link WebApp.allowClient}.
+   * Each is a label selector, a cdk8s-plus-27 workload or a construct of this library.
    * @default - see above
    */
-  readonly allowFrom?: NetworkPeer[];
+  readonly allowFrom?: ClientPeer[];
   /** Namespace whose pods (Prometheus) may scrape the metrics port. @default 'monitoring' */
   readonly monitoringNamespace?: string;
   /** Seconds a pod gets to finish requests on shutdown. @default 30 */
@@ -141,7 +143,7 @@ const WRITABLE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
  * With `serviceType: 'NodePort'` and a metrics port, metrics get their own ClusterIP Service
  * `<name>-metrics`, so no node port is opened for them.
  */
-export class WebApp extends Construct {
+export class WebApp extends PlatformWorkload {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -204,12 +206,10 @@ export class WebApp extends Construct {
     check(!props.apiAccess || apiRules.length + apiClusterRules.length > 0, this, 'apiAccess', '{}',
       'must hold at least one rule or clusterRule; leave apiAccess unset for an app that does not call the Kubernetes API');
     const callsApi = props.apiAccess !== undefined;
-    (props.allowFrom ?? []).forEach((peer, i) => {
-      if (peer.namespace !== undefined) checkDnsLabel(this, `allowFrom[${i}].namespace`, peer.namespace);
-      checkLabels(this, `allowFrom[${i}].podLabels`, peer.podLabels);
-    });
 
     this.selectorLabels = selectorLabels({ name: this.name, instance: this.name, component: 'web' });
+    check(props.allowFrom === undefined || Array.isArray(props.allowFrom), this, 'allowFrom', String(props.allowFrom), 'must be a list of peers');
+    const allowFrom = props.allowFrom?.flatMap((peer, i) => this.admitClient(`allowFrom[${i}]`, peer, this.port, `${this.name} http`));
     const version = checkLabelValue(this, 'version', props.version) ?? imageVersion(this.image);
     const labels = standardLabels({ name: this.name, instance: this.name, component: 'web', partOf: checkLabelValue(this, 'partOf', props.partOf), version });
     this.url = `${this.name}.${this.namespace}.svc:${servicePort}`;
@@ -296,18 +296,22 @@ export class WebApp extends Construct {
       });
     }
 
-    this.networkPolicy = this.createNetworkPolicy(labels, props, serviceType, metricsPort, monitoringNamespace);
+    this.networkPolicy = this.createNetworkPolicy(labels, allowFrom, serviceType, metricsPort, monitoringNamespace);
+    if (allowFrom === undefined) this.flowDeclarations.addOpen({ name: `${this.name} http`, to: this.podRef, port: this.port });
+    if (metricsPort !== undefined) this.declareScrape(monitoringNamespace, metricsPort);
+    this.flowDeclarations.annotate(this.deployment);
     if (metricsPort !== undefined) {
       this.metricsEndpoint = { component: this.name, namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics', path: metricsPath };
     }
   }
 
   /**
-   * Lets `peer` reach the app port. Only matters when `allowFrom` was given: by default every pod in
-   * the cluster (ClusterIP) or every source (NodePort) may already connect.
+   * Lets `peer` (a label selector, a cdk8s-plus-27 workload or a construct of this library) reach
+   * the app port, and declares that flow. Only changes the policy when `allowFrom` was given: by
+   * default every pod in the cluster (ClusterIP) or every source (NodePort) may already connect.
    */
-  public allowClient(peer: NetworkPeer): void {
-    this.clients.push(peer);
+  public allowClient(peer: ClientPeer): void {
+    this.clients.push(...this.admitClient('allowClient', peer, this.port, `${this.name} http`));
   }
 
   private checkReplicas(props: WebAppProps): number {
@@ -394,15 +398,15 @@ export class WebApp extends Construct {
   }
 
   /** Ingress only: the app port from the configured peers, the metrics port from monitoring. Egress is not restricted. */
-  private createNetworkPolicy(labels: Record<string, string>, props: WebAppProps, serviceType: WebAppServiceType,
+  private createNetworkPolicy(labels: Record<string, string>, allowFrom: NetworkPeer[] | undefined, serviceType: WebAppServiceType,
     metricsPort: number | undefined, monitoringNamespace: string): k8s.KubeNetworkPolicy {
     const appPort = [tcpPort(this.port)];
     const appRules = (): k8s.NetworkPolicyIngressRule[] => {
-      if (props.allowFrom === undefined) {
+      if (allowFrom === undefined) {
         // NodePort: any source (no `from`); ClusterIP: any pod in any namespace.
         return [serviceType === 'NodePort' ? { ports: appPort } : { from: [{ namespaceSelector: {} }], ports: appPort }];
       }
-      const peers = [...props.allowFrom, ...this.clients];
+      const peers = [...allowFrom, ...this.clients];
       return peers.length === 0 ? [] : [{ from: peers.map(toPolicyPeer), ports: appPort }];
     };
     const metricsRules: k8s.NetworkPolicyIngressRule[] = metricsPort === undefined ? []

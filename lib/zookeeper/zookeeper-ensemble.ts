@@ -5,7 +5,8 @@ import { contentAddressedConfigMap } from '../core/config-map';
 import { quorumAnnotations } from '../core/quorum';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
-import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { PlatformWorkload } from '../core/platform-workload';
 import { MetricsEndpoint } from '../core/metrics';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, startupBudget } from '../core/probes';
@@ -76,13 +77,14 @@ const CONF_DIR = '/conf';
  * A quorum-aware Apache ZooKeeper ensemble (SPEC §3): StatefulSet `zk`, headless Service `zk-hs`
  * for peer traffic and per-pod DNS, client Service `zk-cs`, PodDisruptionBudget `zk-pdb`,
  * a dedicated token-less ServiceAccount and a NetworkPolicy that admits clients declared with
- * {@link allowClient}.
+ * {@link allowClient}. Declares its flows (peers on 2888/3888, clients on 2181, scrapes on 7000)
+ * and can be selected by cdk8s-plus-27 network policies ({@link PlatformWorkload}).
  *
  * The server id is the pod ordinal + 1 and the server list uses stable per-pod DNS names, so a
  * rescheduled server keeps its identity and data. A single-server ensemble has no PDB: there is no
  * quorum to protect and a zero-disruption budget would block every node drain.
  */
-export class ZookeeperEnsemble extends Construct {
+export class ZookeeperEnsemble extends PlatformWorkload {
   public readonly name: string;
   public readonly namespace: string;
   public readonly replicas: number;
@@ -189,15 +191,20 @@ export class ZookeeperEnsemble extends Construct {
       check(false, this, 'maxUnavailable', props.maxUnavailable, 'a single-server ensemble has no quorum to protect and gets no PodDisruptionBudget; leave maxUnavailable unset');
     }
     this.networkPolicy = this.createNetworkPolicy(labels, monitoringNamespace);
+    this.flowDeclarations.add({ name: 'zookeeper peers (quorum)', from: this.podRef, to: this.podRef, port: ZOOKEEPER_PORTS.server });
+    this.flowDeclarations.add({ name: 'zookeeper peers (leader election)', from: this.podRef, to: this.podRef, port: ZOOKEEPER_PORTS.leaderElection });
+    this.declareScrape(monitoringNamespace, ZOOKEEPER_PORTS.metrics);
+    this.flowDeclarations.annotate(this.statefulSet);
     this.metricsEndpoint = { component: 'zookeeper', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics' };
   }
 
   /**
-   * Lets `peer` (e.g. Kafka brokers) reach the client port. Nothing else may: the client port is
-   * closed until a client is declared.
+   * Lets `peer` (e.g. a KafkaCluster, a cdk8s-plus-27 workload or `{ podLabels, namespace? }`)
+   * reach the client port, and declares that flow. Nothing else may: the client port is closed
+   * until a client is declared.
    */
-  public allowClient(peer: NetworkPeer): void {
-    this.clients.push(peer);
+  public allowClient(peer: ClientPeer): void {
+    this.clients.push(...this.admitClient('allowClient', peer, ZOOKEEPER_PORTS.client, 'zookeeper client port'));
   }
 
   private container(resources: ComputeResources): k8s.Container {

@@ -7,6 +7,7 @@ import { formatSummary } from '../../lib/plan/format';
 import { readManifestDir } from '../../lib/plan/manifest-files';
 import { planChanges, planViolations } from '../../lib/plan/plan';
 import type { PlanIssue, PlanSummary } from '../../lib/plan/types';
+import { describeKnownRules, ignoreRuleProblem } from './rules';
 
 /**
  * The project's verification harness (lib/checks) as a cdk8s-cli validation plugin: `cdk8s synth`
@@ -25,7 +26,9 @@ export const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
 /** `properties:` of the plugin's entry in cdk8s.yaml. */
 export interface PlatformChecksProperties {
   /**
-   * Rule ids (`policy/pdb-missing`) or rule prefixes ending in `/` (`policy/`) not to report.
+   * Rule ids (`policy/pdb-missing`) or rule groups ending in `/` (`policy/`) not to report. An
+   * unknown id or group is an error that lists the known ones (rules.ts), so a typo cannot
+   * silently ignore nothing.
    * @default - every rule is reported
    */
   readonly ignoreRules?: string[];
@@ -82,6 +85,10 @@ export class PlatformChecksValidation implements Validation {
     const ignore = properties?.ignoreRules ?? [];
     if (!Array.isArray(ignore) || ignore.some((r) => typeof r !== 'string' || !r)) {
       throw new Error('PlatformChecksValidation: ignoreRules must be a list of rule ids, e.g. [policy/pdb-missing, wiring/]');
+    }
+    const problems = ignore.map(ignoreRuleProblem).filter((p): p is string => p !== undefined);
+    if (problems.length) {
+      throw new Error(`PlatformChecksValidation: ignoreRules: ${problems.join('; ')}. Known rule groups and ids: ${describeKnownRules()}`);
     }
     this.ignoreRules = ignore;
     this.keepConstructMetadata = properties?.keepConstructMetadata === true;

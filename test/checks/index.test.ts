@@ -1,27 +1,28 @@
 import { App, Chart } from 'cdk8s';
 import { checkFlows, formatViolations, Flow, manifestsOf, runAllChecks, synthYamlOf, Violation } from '../../lib/checks';
 import { NamespacesChart } from '../../lib/platform/namespaces';
+import { WebApp } from '../../lib/webapp';
 import { ZookeeperEnsemble } from '../../lib/zookeeper/zookeeper-ensemble';
 import { expectClean, fixture, rulesOf } from './fixtures';
 import { stableName } from '../support/manifests';
 
-const KAFKA = { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': 'kafka', 'app.kubernetes.io/component': 'broker' };
+const CLIENT = { 'app.kubernetes.io/name': 'producer', 'app.kubernetes.io/instance': 'producer', 'app.kubernetes.io/component': 'web' };
 const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
 
-/** The brief's reference composition: restricted namespace `streaming` and a default ZooKeeper ensemble. */
+/** The brief's reference composition: restricted namespace `streaming`, a default ZooKeeper ensemble and one client. */
 function zookeeperApp(): { app: App; zk: ZookeeperEnsemble } {
   const app = new App();
   new NamespacesChart(app, 'namespaces', { namespaces: [{ name: 'streaming', podSecurity: 'restricted' }] });
   const chart = new Chart(app, 'streaming', { namespace: 'streaming' });
   const zk = new ZookeeperEnsemble(chart, 'zk');
-  zk.allowClient({ podLabels: KAFKA });
+  zk.allowClient(new WebApp(chart, 'producer', { name: 'producer', image: 'registry.example.com/producer:1.0.0', replicas: 1 }));
   return { app, zk };
 }
 
 function zookeeperFlows(zk: ZookeeperEnsemble): Flow[] {
   const servers = { namespace: 'streaming', labels: zk.selectorLabels };
   return [
-    { name: 'kafka -> zookeeper client', from: { namespace: 'streaming', labels: KAFKA }, to: servers, port: 2181 },
+    { name: 'producer -> zookeeper client', from: { namespace: 'streaming', labels: CLIENT }, to: servers, port: 2181 },
     { name: 'zookeeper -> zookeeper quorum', from: servers, to: servers, port: 2888 },
     { name: 'zookeeper -> zookeeper election', from: servers, to: servers, port: 3888 },
     { name: 'monitoring -> zookeeper metrics', from: PROMETHEUS, to: servers, port: 7000 },
@@ -66,7 +67,8 @@ describe('ZookeeperEnsemble output', () => {
   test('manifestsOf returns every chart\'s objects', () => {
     const kinds = manifestsOf(zookeeperApp().app).map((m) => `${m.kind}/${stableName(m)}`);
     expect(kinds).toEqual(['Namespace/streaming', 'ConfigMap/zk-config-<hash>', 'Service/zk-hs', 'Service/zk-cs', 'ServiceAccount/zk',
-      'StatefulSet/zk', 'PodDisruptionBudget/zk-pdb', 'NetworkPolicy/zk']);
+      'StatefulSet/zk', 'PodDisruptionBudget/zk-pdb', 'NetworkPolicy/zk', 'ServiceAccount/producer', 'Deployment/producer', 'Service/producer',
+      'NetworkPolicy/producer']);
   });
 
   test('its NetworkPolicy blocks undeclared clients', () => {

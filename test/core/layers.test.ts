@@ -16,10 +16,11 @@ const LAYER: Record<string, number> = {
   'webapp': 1,
   'node-exporter': 1,
   'monitoring': 1,
+  'observability': 1,
   'platform': 2,
   'plan': 3,
 };
-const COMPONENTS = new Set(['zookeeper', 'kafka', 'logging', 'webapp', 'node-exporter', 'monitoring']);
+const COMPONENTS = new Set(['zookeeper', 'kafka', 'logging', 'webapp', 'node-exporter', 'monitoring', 'observability']);
 
 const LIB = path.join(__dirname, '..', '..', 'lib');
 

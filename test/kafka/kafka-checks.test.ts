@@ -2,20 +2,22 @@ import { App, Chart } from 'cdk8s';
 import { Flow, formatViolations, manifestsOf, runAllChecks } from '../../lib/checks';
 import { KafkaCluster, KafkaMode } from '../../lib/kafka';
 import { NamespacesChart } from '../../lib/platform/namespaces';
+import { WebApp } from '../../lib/webapp';
 import { ZookeeperEnsemble } from '../../lib/zookeeper/zookeeper-ensemble';
 import { CLUSTER_ID } from './helpers';
 
 const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
-const CLIENT = { namespace: 'streaming', labels: { app: 'orders' } };
+/** The client the compositions admit: a WebApp `orders` next to the brokers. */
+const CLIENT = { namespace: 'streaming', labels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders', 'app.kubernetes.io/component': 'web' } };
 
-/** The reference composition: restricted namespace `streaming`, a ZooKeeper ensemble and a Kafka cluster. */
+/** The reference composition: restricted namespace `streaming`, a ZooKeeper ensemble, a Kafka cluster and its client. */
 function compose(mode: (zk: ZookeeperEnsemble) => KafkaMode): { app: App; zk: ZookeeperEnsemble; kafka: KafkaCluster } {
   const app = new App({ recordConstructMetadata: false });
   new NamespacesChart(app, 'namespaces', { namespaces: [{ name: 'streaming', podSecurity: 'restricted' }] });
   const chart = new Chart(app, 'streaming', { namespace: 'streaming' });
   const zk = new ZookeeperEnsemble(chart, 'zk');
   const kafka = new KafkaCluster(chart, 'kafka', { mode: mode(zk) });
-  kafka.allowClient({ podLabels: CLIENT.labels });
+  kafka.allowClient(new WebApp(chart, 'orders', { name: 'orders', image: 'registry.example.com/orders:1.0.0', replicas: 1 }));
   return { app, zk, kafka };
 }
 

@@ -21,7 +21,8 @@ describe('EfkStack', () => {
   test('Elasticsearch and Kibana in the logging namespace, Fluentd in the agents namespace', () => {
     const { efk, logging, agents } = synthStack();
     expect(kindsAndNames(logging)).toEqual([
-      'ConfigMap/elasticsearch-logging-config-<hash>', 'ConfigMap/kibana-logging-config-<hash>', 'Deployment/kibana-logging',
+      'ConfigMap/elasticsearch-logging-config-<hash>', 'ConfigMap/elasticsearch-logging-retention-<hash>', 'ConfigMap/kibana-logging-config-<hash>',
+      'CronJob/elasticsearch-logging-retention', 'Deployment/kibana-logging',
       'NetworkPolicy/elasticsearch-logging', 'NetworkPolicy/kibana-logging', 'PodDisruptionBudget/elasticsearch-logging-pdb',
       'Service/elasticsearch-logging', 'Service/elasticsearch-logging-headless', 'Service/kibana-logging',
       'ServiceAccount/elasticsearch-logging', 'ServiceAccount/kibana-logging', 'StatefulSet/elasticsearch-logging',

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../lib/core/security';
 import {
   CRI_LINE_REGEXP, Elasticsearch, ElasticsearchProps, EXTERNAL_SECRETS_ANNOTATION, Fluentd, FluentdProps, fluentSize,
+  LOG_EXCLUDE_ANNOTATION, MULTILINE_CONTINUATION_REGEXP, MULTILINE_START_REGEXP,
 } from '../../lib/logging';
 import { container, find, FluentSection, kindsAndNames, Obj, parseFluentConf } from './support';
 import { configVolume } from '../support/manifests';
@@ -26,6 +27,10 @@ function conf(objects: Obj[]): FluentSection[] {
 }
 function sections(all: FluentSection[], name: string, type?: string): FluentSection[] {
   return all.filter((s) => s.name === name && (type === undefined || s.params['@type'] === type));
+}
+/** The sections inside `<label @OUTPUT>` (enrichment, exclusion, output). */
+function output(all: FluentSection[]): FluentSection[] {
+  return one(all, 'label').children;
 }
 function one(all: FluentSection[], name: string, type?: string): FluentSection {
   const found = sections(all, name, type);
@@ -167,11 +172,36 @@ describe('Fluentd', () => {
 describe('Fluentd configuration', () => {
   const all = conf(synth().objects);
 
-  test('sections in order: system, drop fluent.**, tail, metadata, Elasticsearch, metrics and monitor sources', () => {
-    expect(all.map((s) => `${s.name}${s.arg ? ` ${s.arg}` : ''}:${s.params['@type'] ?? ''}`)).toEqual([
-      'system:', 'match fluent.**:null', 'source:tail', 'filter kubernetes.**:kubernetes_metadata', 'match kubernetes.**:elasticsearch',
+  test('sections in order: system, drop fluent.**, tail, line reassembly, then metadata, exclusion and Elasticsearch in @OUTPUT, metrics and monitor sources', () => {
+    const describe = (s: FluentSection) => `${s.name}${s.arg ? ` ${s.arg}` : ''}:${s.params['@type'] ?? ''}`;
+    expect(all.map(describe)).toEqual([
+      'system:', 'match fluent.**:null', 'source:tail', 'filter kubernetes.**:record_transformer', 'filter kubernetes.**:concat', 'filter kubernetes.**:concat',
+      'match kubernetes.**:relabel', 'label @OUTPUT:',
       'source:prometheus', 'source:prometheus_monitor', 'source:prometheus_output_monitor', 'source:prometheus_tail_monitor', 'source:monitor_agent',
     ]);
+    expect(output(all).map(describe)).toEqual(['filter kubernetes.**:kubernetes_metadata', 'filter kubernetes.**:grep', 'match kubernetes.**:elasticsearch']);
+    expect(one(all, 'match', 'relabel').params['@label']).toBe('@OUTPUT');
+  });
+
+  test('reassembles split CRI/Docker lines, then multiline records, per stream, flushing to @OUTPUT on timeout', () => {
+    const [partial, multiline] = sections(all, 'filter', 'concat');
+    expect(partial.params).toMatchObject({
+      key: 'log', partial_key: 'logtag', partial_value: 'P', separator: '""', stream_identity_key: 'stream', flush_interval: '5', timeout_label: '@OUTPUT',
+    });
+    expect(multiline.params).toMatchObject({
+      key: 'log', multiline_start_regexp: MULTILINE_START_REGEXP, continuous_line_regexp: MULTILINE_CONTINUATION_REGEXP,
+      separator: '"\\n"', stream_identity_key: 'stream', flush_interval: '5', timeout_label: '@OUTPUT',
+    });
+    const custom = conf(synth({ multilineFlushIntervalSeconds: 2 }).objects);
+    expect(sections(custom, 'filter', 'concat').map((f) => f.params.flush_interval)).toEqual(['2', '2']);
+  });
+
+  test('drops the logs of pods annotated platform.cdk8s.io/logs: exclude (the metadata filter copies only that annotation)', () => {
+    expect(one(output(all), 'filter', 'kubernetes_metadata').params.annotation_match).toBe('["^platform[.]cdk8s[.]io/logs$"]');
+    const annotation = new RegExp(JSON.parse(one(output(all), 'filter', 'kubernetes_metadata').params.annotation_match)[0]);
+    expect([LOG_EXCLUDE_ANNOTATION, 'platformXcdk8s.io/logs', 'platform.cdk8s.io/logs-x'].map((k) => annotation.test(k))).toEqual([true, false, false]);
+    const exclude = one(one(output(all), 'filter', 'grep').children, 'exclude');
+    expect(exclude.params).toEqual({ key: "$['kubernetes']['annotations']['platform.cdk8s.io/logs']", pattern: '/^exclude$/' });
   });
 
   test('ignores Fluentd\'s own events before anything else matches', () => {
@@ -204,11 +234,11 @@ describe('Fluentd configuration', () => {
   });
 
   test('enriches with kubernetes_metadata', () => {
-    expect(one(all, 'filter', 'kubernetes_metadata').arg).toBe('kubernetes.**');
+    expect(one(output(all), 'filter', 'kubernetes_metadata').arg).toBe('kubernetes.**');
   });
 
   test('ships to the Elasticsearch Service with daily logstash-YYYY.MM.DD indices', () => {
-    const out = one(all, 'match', 'elasticsearch');
+    const out = one(output(all), 'match', 'elasticsearch');
     expect(out.arg).toBe('kubernetes.**');
     expect(out.params).toMatchObject({
       host: 'elasticsearch-logging.logging.svc.cluster.local',
@@ -226,7 +256,7 @@ describe('Fluentd configuration', () => {
   });
 
   test('buffers to a file on the host, retries forever with exponential backoff and blocks when full', () => {
-    const buffer = one(one(all, 'match', 'elasticsearch').children, 'buffer', 'file');
+    const buffer = one(one(output(all), 'match', 'elasticsearch').children, 'buffer', 'file');
     expect(buffer.params).toMatchObject({
       path: '/var/lib/fluentd-es/buffer/elasticsearch',
       chunk_limit_size: '8m',
@@ -247,14 +277,14 @@ describe('Fluentd configuration', () => {
   });
 
   test('every plugin has a unique @id (stable metric labels)', () => {
-    const ids = all.flatMap((s) => (s.params['@id'] ? [s.params['@id']] : []));
-    expect(ids.length).toBe(8);
+    const ids = [...all, ...output(all)].flatMap((s) => (s.params['@id'] ? [s.params['@id']] : []));
+    expect(ids.length).toBe(12);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   test('custom buffer sizes, prefix and state dir', () => {
     const custom = conf(synth({ buffer: { chunkLimitSize: '16Mi', totalLimitSize: '10Gi', flushIntervalSeconds: 1, retryMaxIntervalSeconds: 300 }, logstashPrefix: 'k8s', hostStateDir: '/var/log/fluentd' }).objects);
-    const out = one(custom, 'match', 'elasticsearch');
+    const out = one(output(custom), 'match', 'elasticsearch');
     expect(out.params.logstash_prefix).toBe('k8s');
     expect(one(out.children, 'buffer').params).toMatchObject({
       path: '/var/log/fluentd/buffer/elasticsearch', chunk_limit_size: '16m', total_limit_size: '10g', flush_interval: '1s', retry_max_interval: '300s',
@@ -270,7 +300,7 @@ describe('Fluentd configuration', () => {
 
   test('security on: https with the CA, credentials from the environment, Secrets listed as external', () => {
     const { objects } = synth({ credentialsSecret: 'fluentd-es-user', caSecret: 'es-ca' }, SECURE_ES);
-    const out = one(conf(objects), 'match', 'elasticsearch');
+    const out = one(output(conf(objects)), 'match', 'elasticsearch');
     expect(out.params).toMatchObject({
       scheme: 'https', ssl_verify: 'true', ca_file: '/fluentd/certs/ca.crt',
       user: '"#{ENV[\'ELASTICSEARCH_USERNAME\']}"', password: '"#{ENV[\'ELASTICSEARCH_PASSWORD\']}"',
@@ -297,6 +327,7 @@ describe('Fluentd validation', () => {
     ['a chunk that is no quantity', { buffer: { chunkLimitSize: '8 MB' } }, `${P} buffer.chunkLimitSize "8 MB": must be a positive Kubernetes quantity`],
     ['a buffer smaller than four chunks', { buffer: { totalLimitSize: '16Mi' } }, `${P} buffer.totalLimitSize "16Mi": must be a whole number of bytes and at least 4 chunks (32Mi)`],
     ['a zero flush interval', { buffer: { flushIntervalSeconds: 0 } }, `${P} buffer.flushIntervalSeconds 0: must be an integer from 1 to 300`],
+    ['a multiline wait over a minute', { multilineFlushIntervalSeconds: 61 }, `${P} multilineFlushIntervalSeconds 61: must be an integer from 1 to 60`],
     ['a state dir outside /var', { hostStateDir: '/etc/fluentd' }, `${P} hostStateDir "/etc/fluentd": must be an absolute directory under /var/lib or /var/log`],
     ['a state dir among the container logs', { hostStateDir: '/var/log/containers/fluentd' }, `${P} hostStateDir "/var/log/containers/fluentd": must be an absolute directory`],
     ['a relative state dir', { hostStateDir: 'var/lib/fluentd' }, `${P} hostStateDir "var/lib/fluentd": must be an absolute directory`],

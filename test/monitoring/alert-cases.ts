@@ -521,8 +521,55 @@ const elasticsearch: Record<string, CaseFn> = {
       }],
     };
   },
+  ElasticsearchDiskWatermarkLow: (p) => {
+    const [t0, ...rest] = p.targets('elasticsearch');
+    const fs = esDataDisk(t0);
+    return {
+      firing: [{ name: '87% used for 20 minutes', series: [...esDisk(t0, '130x30'), ...rest.flatMap((t) => esDisk(t, '500x30'))], at: '20m', alerts: [fired(p, 'ElasticsearchDiskWatermarkLow', fs)] }],
+      silent: [
+        { name: 'half full', series: p.targets('elasticsearch').flatMap((t) => esDisk(t, '500x30')), at: '20m', alerts: [] },
+        { name: '87% for less than 15 minutes (a merge)', series: esDisk(t0, '500x10 130x10 500x10'), at: '20m', alerts: [] },
+      ],
+    };
+  },
+  ElasticsearchDiskWatermarkHigh: (p) => {
+    const [t0] = p.targets('elasticsearch');
+    return {
+      firing: [{ name: '92% used', series: esDisk(t0, '80x30'), at: '10m', alerts: [fired(p, 'ElasticsearchDiskWatermarkHigh', esDataDisk(t0))] }],
+      silent: [{ name: '87% used (low watermark only)', series: esDisk(t0, '130x30'), at: '10m', alerts: [] }],
+    };
+  },
+  ElasticsearchIndicesReadOnly: (p) => {
+    const targets = p.targets('elasticsearch');
+    const group = jobOf(p, 'elasticsearch');
+    const readOnly = (values: (t: Labels) => string) => targets.map((t) => s('elasticsearch_indices_settings_stats_read_only_indices', t, values(t)));
+    return {
+      firing: [{
+        name: 'flood stage reached: 3 indices blocked, every exporter reports them',
+        series: readOnly(() => '0x5 3x25'),
+        at: '15m',
+        alerts: [fired(p, 'ElasticsearchIndicesReadOnly', group)],
+        values: [{ labels: group, value: 3 }],
+      }],
+      silent: [
+        { name: 'no index blocked', series: readOnly(() => '0x30'), at: '15m', alerts: [] },
+        { name: 'the block lifted after 3 minutes', series: readOnly(() => '0x5 2x3 0x22'), at: '15m', alerts: [] },
+      ],
+    };
+  },
   ...statefulSetCases('elasticsearch'),
 };
+
+/** The exporter's node and data-path labels (`--es.node=_local`: each sidecar reports its own node). */
+function esDataDisk(t: Labels): Labels {
+  return { ...t, cluster: ES_CLUSTER, host: t.instance.split(':')[0], name: t.pod, es_master_node: 'true', es_data_node: 'true', es_ingest_node: 'true', es_client_node: 'true', mount: '/usr/share/elasticsearch/data (/dev/sdb)', path: '/usr/share/elasticsearch/data' };
+}
+
+/** A 1000-byte data disk with `available` bytes free. */
+function esDisk(t: Labels, available: string): InputSeries[] {
+  const l = esDataDisk(t);
+  return [s('elasticsearch_filesystem_data_available_bytes', l, available), s('elasticsearch_filesystem_data_size_bytes', l, '1000x30')];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Fluentd: fluent-plugin-prometheus output monitor series carry plugin_id and type.

@@ -39,6 +39,9 @@ const CATALOGUE: [string, string, string[], string, string][] = [
   ['elasticsearch', 'ElasticsearchClusterRed', ['elasticsearch_cluster_health_status'], '5m', 'critical'],
   ['elasticsearch', 'ElasticsearchClusterYellow', ['elasticsearch_cluster_health_status'], '20m', 'warning'],
   ['elasticsearch', 'ElasticsearchHealthUnknown', ['elasticsearch_cluster_health_status', 'up'], '10m', 'warning'],
+  ['elasticsearch', 'ElasticsearchDiskWatermarkLow', ['elasticsearch_filesystem_data_available_bytes', 'elasticsearch_filesystem_data_size_bytes'], '15m', 'warning'],
+  ['elasticsearch', 'ElasticsearchDiskWatermarkHigh', ['elasticsearch_filesystem_data_available_bytes', 'elasticsearch_filesystem_data_size_bytes'], '5m', 'critical'],
+  ['elasticsearch', 'ElasticsearchIndicesReadOnly', ['elasticsearch_indices_settings_stats_read_only_indices'], '5m', 'critical'],
   ['elasticsearch', 'ElasticsearchClusterUnavailable', ['elasticsearch_cluster_health_status', 'up'], '5m', 'critical'],
   ['elasticsearch', 'ElasticsearchStatefulSetRolloutStuck', KSM_STS, '30m', 'warning'],
   ['elasticsearch', 'ElasticsearchStatefulSetReplicasNotReady', ['kube_statefulset_replicas', 'kube_statefulset_status_replicas_ready'], '15m', 'warning'],
@@ -71,7 +74,10 @@ const CATALOGUE: [string, string, string[], string, string][] = [
 const KNOWN_METRICS: Record<string, string[]> = {
   'zookeeper': ['up', 'znode_count', 'leader_uptime', 'synced_followers', 'quorum_size', 'outstanding_requests'],
   'kafka': ['up', 'jmx_scrape_error', 'kafka_server_replicamanager_underreplicatedpartitions', 'kafka_controller_kafkacontroller_offlinepartitionscount', 'kafka_controller_kafkacontroller_activecontrollercount'],
-  'elasticsearch': ['up', 'elasticsearch_cluster_health_status'],
+  // elasticsearch_exporter v1.10.0 collector/nodes.go (filesystem_data, node `_local`) and
+  // collector/indices_settings.go (`--es.indices_settings`).
+  'elasticsearch': ['up', 'elasticsearch_cluster_health_status', 'elasticsearch_filesystem_data_available_bytes', 'elasticsearch_filesystem_data_size_bytes',
+    'elasticsearch_indices_settings_stats_read_only_indices'],
   'fluentd': ['up', 'fluentd_output_status_buffer_queue_length', 'fluentd_output_status_retry_wait', 'fluentd_output_status_buffer_total_bytes',
     'fluentd_output_status_num_errors', 'fluentd_output_status_buffer_available_space_ratio'],
   'node-exporter': ['up', 'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly'],

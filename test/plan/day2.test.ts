@@ -142,9 +142,13 @@ describe('day-2 changes through buildPlatform', () => {
   test('profile switch production -> dev: storage shrinks and the ZooKeeper quorum 3 -> 1 are errors', () => {
     const { shape } = plan(platform({ profile: PROFILES.dev }));
     expect(shape).toEqual({
-      created: ['ConfigMap logging/elasticsearch-logging-config-<hash>', 'ConfigMap streaming/kafka-config-<hash>', 'ConfigMap streaming/zk-config-<hash>'],
-      changed: ['Deployment apps/podinfo', 'StatefulSet logging/elasticsearch-logging', 'StatefulSet streaming/kafka', 'StatefulSet streaming/zk'],
-      deleted: ['ConfigMap logging/elasticsearch-logging-config-<hash>', 'ConfigMap streaming/kafka-config-<hash>', 'ConfigMap streaming/zk-config-<hash>',
+      // Retention (7 -> 1 day, replicas 1 -> 0) changes the CronJob in place and its content-addressed bodies.
+      created: ['ConfigMap logging/elasticsearch-logging-config-<hash>', 'ConfigMap logging/elasticsearch-logging-retention-<hash>',
+        'ConfigMap streaming/kafka-config-<hash>', 'ConfigMap streaming/zk-config-<hash>'],
+      changed: ['CronJob logging/elasticsearch-logging-retention', 'Deployment apps/podinfo', 'StatefulSet logging/elasticsearch-logging',
+        'StatefulSet streaming/kafka', 'StatefulSet streaming/zk'],
+      deleted: ['ConfigMap logging/elasticsearch-logging-config-<hash>', 'ConfigMap logging/elasticsearch-logging-retention-<hash>',
+        'ConfigMap streaming/kafka-config-<hash>', 'ConfigMap streaming/zk-config-<hash>',
         'PodDisruptionBudget apps/podinfo-pdb', 'PodDisruptionBudget logging/elasticsearch-logging-pdb', 'PodDisruptionBudget streaming/kafka-pdb',
         'PodDisruptionBudget streaming/zk-pdb'],
       errors: ['plan/statefulset-volume-shrink StatefulSet logging/elasticsearch-logging', 'plan/statefulset-volume-shrink StatefulSet streaming/kafka',

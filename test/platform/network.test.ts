@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { NamespacesChart, NetworkChart } from '../../lib';
+import { NamespacesChart, NetworkChart, ZookeeperEnsemble } from '../../lib';
 
 type Obj = Record<string, any>;
 
@@ -107,5 +107,64 @@ describe('NetworkChart: flows and egress are validated (issue 10 item 7)', () =>
     for (const cidr of ['0.0.0.0/0', '10.96.0.1/32', '192.168.0.0/16', '::/0', 'fd00::/8', '2001:db8::1/128']) {
       expect(() => synth({ externalEgress: [{ name: 'x', namespace: 'streaming', podLabels: { app: 'x' }, cidr, ports: [443] }] })).not.toThrow();
     }
+  });
+});
+
+describe('NetworkChart: flows derived from the constructs (issue 11 item 4)', () => {
+  function streaming(deny: string[] = ['streaming']) {
+    const app = Testing.app();
+    const chart = new Chart(app, 'streaming', { namespace: 'streaming' });
+    const zk = new ZookeeperEnsemble(chart, 'zk');
+    const network = new NetworkChart(app, 'network', { defaultDenyNamespaces: deny, constructs: [zk] });
+    const policies = () => Testing.synth(network).filter((o) => o.metadata.name.startsWith('egress-'));
+    return { app, zk, network, policies };
+  }
+
+  test('the egress half of each flow the construct declares out of a default-deny namespace; scrapes from monitoring are left alone', () => {
+    const { zk, policies } = streaming();
+    expect(policies().map((o) => o.metadata.name)).toEqual(['egress-zookeeper-peers-quorum', 'egress-zookeeper-peers-leader-election']);
+    const quorum = policies()[0];
+    expect(quorum.spec).toEqual({
+      podSelector: { matchLabels: zk.selectorLabels },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'streaming' } }, podSelector: { matchLabels: zk.selectorLabels } }], ports: [{ protocol: 'TCP', port: 2888 }] }],
+    });
+  });
+
+  test('clients added after the chart are included; equal flows are opened once; a clashing name gets a hash', () => {
+    const { zk, network, policies } = streaming();
+    zk.allowClient({ podLabels: { app: 'reader' }, name: 'client' });
+    zk.allowClient({ podLabels: { app: 'writer' }, name: 'client' });
+    network.addFlowsOf(zk); // the same flows again: nothing new
+    const names = policies().map((o) => o.metadata.name);
+    expect(names).toHaveLength(4);
+    expect(names[2]).toBe('egress-client-zookeeper-client-port');
+    expect(names[3]).toMatch(/^egress-client-zookeeper-client-port-[0-9a-f]{10}$/);
+    expect(policies()[3].spec.podSelector).toEqual({ matchLabels: { app: 'writer' } });
+  });
+
+  test('a hand-written flow equal to a derived one is opened once, under the hand-written name', () => {
+    const app = Testing.app();
+    const zk = new ZookeeperEnsemble(new Chart(app, 'streaming', { namespace: 'streaming' }), 'zk');
+    const servers = { namespace: 'streaming', labels: zk.selectorLabels };
+    const network = new NetworkChart(app, 'network', {
+      defaultDenyNamespaces: ['streaming'], flows: [{ name: 'quorum', from: servers, to: servers, port: 2888 }], constructs: [zk],
+    });
+    expect(Testing.synth(network).filter((o) => o.metadata.name.startsWith('egress-')).map((o) => o.metadata.name))
+      .toEqual(['egress-quorum', 'egress-zookeeper-peers-leader-election']);
+  });
+
+  test('sources outside the default-deny namespaces get no egress policy (it would isolate them)', () => {
+    const { app, zk, policies } = streaming(['other']);
+    new Chart(app, 'other', { namespace: 'other' });
+    zk.allowClient({ podLabels: { app: 'x' }, namespace: 'other' });
+    expect(policies().map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['other/egress-x-zookeeper-client-port']);
+  });
+
+  test('refuses a construct that declares no flows', () => {
+    const app = Testing.app();
+    const plain = new Chart(app, 'plain');
+    expect(() => new NetworkChart(app, 'network', { defaultDenyNamespaces: ['a'], constructs: [plain as any] }))
+      .toThrow('network: invalid constructs[0] "plain": must declare its flows (a construct of this library: ZookeeperEnsemble, KafkaCluster, EfkStack, WebApp, ...)');
   });
 });

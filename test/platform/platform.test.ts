@@ -70,6 +70,31 @@ describe.each(['production', 'dev'] as const)('platform (%s profile)', (profileN
   });
 });
 
+describe('flows come from the constructs (issue 11 item 4)', () => {
+  test('the derived egress policies are the former hand-written set, plus the log retention installer', () => {
+    const app = new App({ recordConstructMetadata: false });
+    const { network, flows, openServices } = buildPlatform(app);
+    const egress = network.toJson().filter((o: Obj) => o.metadata.name.startsWith('egress-')).map((o: Obj) => `${o.metadata.namespace}/${o.metadata.name}`);
+    expect(egress.sort()).toEqual([
+      'logging-agents/egress-fluentd-apiserver',
+      'logging-agents/egress-fluentd-elasticsearch-http',
+      'logging/egress-elasticsearch-elasticsearch-transport',
+      'logging/egress-kibana-elasticsearch-http',
+      'logging/egress-log-retention-elasticsearch-http',
+      'streaming/egress-kafka-broker-kafka-broker',
+      'streaming/egress-kafka-zookeeper-client-port',
+      'streaming/egress-zookeeper-peers-leader-election',
+      'streaming/egress-zookeeper-peers-quorum',
+    ]);
+    // Scrapes from the monitoring namespace are declared by every construct (not only the EFK stack).
+    expect(flows.filter((f) => f.name.startsWith('monitoring -> ')).map((f) => f.name).sort()).toEqual([
+      'monitoring -> elasticsearch metrics', 'monitoring -> fluentd metrics', 'monitoring -> kafka metrics',
+      'monitoring -> podinfo metrics', 'monitoring -> zookeeper metrics',
+    ]);
+    expect(openServices.map((o) => `${o.name} ${o.port}`).sort()).toEqual(['kibana ui 5601', 'podinfo http 9898']);
+  });
+});
+
 describe('component overrides', () => {
   test('a Kafka canary is one override: new image, partition = replicas - 1', () => {
     const kafka = (options: PlatformOptions): Obj => buildPlatform(new App(), options).streaming.toJson()

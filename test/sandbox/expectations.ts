@@ -252,8 +252,35 @@ const elasticsearchPrepareConfig: ScriptExpectation = {
   },
 };
 
+/**
+ * Log-retention installer (CronJob in the Elasticsearch image, lib/logging/log-retention.ts): three
+ * idempotent `curl -X PUT` calls, in order: the ILM policy, the index template, the settings of the
+ * indices that already exist; each sends a request body from its ConfigMap mount (so every body the
+ * script names exists there), and the script ends successfully after the third.
+ */
+const logRetentionInstaller: ScriptExpectation = {
+  name: 'log-retention installer PUTs the ILM policy, the index template and the existing indices\' settings with curl',
+  matches: (sc) => isImage(sc, 'docker.elastic.co/elasticsearch/elasticsearch') && !sc.init && sc.pod.workload.kind === 'CronJob',
+  check(ctx) {
+    const { run, sc, variant } = ctx;
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(run.calls.map((c) => c.program)).toEqual(['/usr/bin/curl', '/usr/bin/curl', '/usr/bin/curl']);
+    const paths = run.calls.map((call) => {
+      expect(call.args).toEqual(expect.arrayContaining(['-X', 'PUT', '--fail']));
+      const body = call.args[call.args.indexOf('--data-binary') + 1];
+      expect(body).toMatch(/^@\//);
+      expect(() => JSON.parse(configMapFile(variant, sc, sc.container, body.slice(1)))).not.toThrow();
+      return new URL(call.args[call.args.length - 1]).pathname;
+    });
+    expect(paths[0]).toMatch(/^\/_ilm\/policy\/[\w-]+$/);
+    expect(paths[1]).toMatch(/^\/_index_template\/[\w-]+$/);
+    expect(paths[2]).toMatch(/^\/[\w-]+-\*\/_settings$/);
+    expect(run.exec).toBeUndefined();
+  },
+};
+
 /** Every expectation; a script container must match exactly one. */
-export const SCRIPT_EXPECTATIONS: readonly ScriptExpectation[] = [kafkaNode, zookeeperServer, elasticsearchPrepareConfig];
+export const SCRIPT_EXPECTATIONS: readonly ScriptExpectation[] = [kafkaNode, zookeeperServer, elasticsearchPrepareConfig, logRetentionInstaller];
 
 /** The expectation covering `sc`, or an error naming the script that has none (or several). */
 export function expectationFor(sc: ScriptContainer): ScriptExpectation {

@@ -165,6 +165,8 @@ function elasticsearch(): ImageModel {
     programs: [
       record(`${home}/bin/elasticsearch`), record(`${home}/bin/elasticsearch-keystore`), record(`${home}/bin/elasticsearch-plugin`),
       record(`${home}/bin/elasticsearch-certutil`), record('/usr/local/bin/docker-entrypoint.sh'),
+      // curl: installed by the Dockerfile (its health checks use it); the log-retention installer calls it.
+      record('/usr/bin/curl'),
     ],
   };
 }

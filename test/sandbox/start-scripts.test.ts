@@ -64,10 +64,13 @@ describe('start-script coverage', () => {
 /** Fails with the container's stderr and calls when the script did not get where it must. */
 function expectReached(run: ContainerRun | undefined, sc: ScriptContainer, pod: string, when: string): asserts run is ContainerRun {
   if (!run) throw new Error(`${sc.label} on ${pod} (${when}): never started (an earlier init container failed)`);
-  const reached = run.exitCode === 0 && (sc.init || run.exec !== undefined);
+  // Servers must `exec` (so they are PID 1 and get SIGTERM); init containers and run-to-completion
+  // pods (Job, CronJob) must exit 0.
+  const completes = sc.init || ['Job', 'CronJob'].includes(sc.pod.workload.kind);
+  const reached = run.exitCode === 0 && (completes || run.exec !== undefined);
   if (!reached) {
-    throw new Error(`${sc.label} on ${pod} (${when}) did not ${sc.init ? 'succeed' : 'reach its exec'}: exit code ${run.exitCode}` +
-      `${!sc.init && run.exitCode === 0 ? ' without exec-ing a program (it must exec the server so the server is PID 1)' : ''}\n` +
+    throw new Error(`${sc.label} on ${pod} (${when}) did not ${completes ? 'succeed' : 'reach its exec'}: exit code ${run.exitCode}` +
+      `${!completes && run.exitCode === 0 ? ' without exec-ing a program (it must exec the server so the server is PID 1)' : ''}\n` +
       `argv: ${JSON.stringify(run.argv)} as uid ${run.identity.uid} gid ${run.identity.gid} groups ${run.identity.groups.join(',')}\n` +
       `stderr:\n${run.stderr}\ncalls: ${JSON.stringify(run.calls.map((c) => [c.program, ...c.args, `pid ${c.pid}`]))}`);
   }

@@ -57,12 +57,13 @@ app.synth();
 let tmp: string;
 let platform: Promise<Run>;
 let broken: Promise<Run>;
+let typo: Promise<Run>;
 
 /** The user project's cdk8s.yaml (JSON is YAML; the CLI runs `app` through a shell). */
-function userConfig(): string {
+function userConfig(properties?: object): string {
   return JSON.stringify({
     app: `"${process.execPath}" broken-app.js`,
-    validations: [{ package: join(root, 'plugins', 'validation'), version: '0.1.0', class: 'PlatformChecksValidation' }],
+    validations: [{ package: join(root, 'plugins', 'validation'), version: '0.1.0', class: 'PlatformChecksValidation', properties }],
   }, null, 2);
 }
 
@@ -72,15 +73,21 @@ beforeAll(() => {
   mkdirSync(project);
   writeFileSync(join(project, 'broken-app.js'), BROKEN_APP);
   writeFileSync(join(project, 'cdk8s.yaml'), userConfig());
+  const typoProject = join(tmp, 'typo');
+  mkdirSync(typoProject);
+  writeFileSync(join(typoProject, 'broken-app.js'), BROKEN_APP);
+  writeFileSync(join(typoProject, 'cdk8s.yaml'), userConfig({ ignoreRules: ['policy/pinned-imag'] }));
   platform = synth(root, ['--output', join(tmp, 'platform')]);
   broken = synth(project, []);
+  typo = synth(typoProject, []);
   // Both promises are awaited by the tests; keep an early rejection from being "unhandled".
   platform.catch(() => undefined);
   broken.catch(() => undefined);
+  typo.catch(() => undefined);
 });
 
 afterAll(async () => {
-  await Promise.allSettled([platform, broken]);
+  await Promise.allSettled([platform, broken, typo]);
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -104,5 +111,11 @@ describe('cdk8s synth with the validation plugin', () => {
     expect(run.stdout).toContain(`[wiring/service-selector] Service shop/web (${file}): selector {"app":"nothing"} matches no pod template`);
     expect(run.stdout).toContain(`Manifest Path: ${file}`);
     expect(readdirSync(join(tmp, 'project', 'dist'))).toEqual(['shop.k8s.yaml']); // construct-metadata.json removed
+  }, 60_000);
+
+  test('a typo in ignoreRules fails the synth and lists the known rules', async () => {
+    const run = await typo;
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('ignoreRules: "policy/pinned-imag" is not a rule id (did you mean policy/pinned-image?). Known rule groups and ids: schema/ (');
   }, 60_000);
 });

@@ -50,8 +50,11 @@ describe('WebApp against the verification harness', () => {
   });
 
   test('declared peers: the flow from an undeclared client is reported', () => {
-    const { app, web } = platformApp({ ...demoWebAppProps(), allowFrom: [{ podLabels: { app: 'gateway' }, namespace: 'monitoring' }] });
-    const gateway: Flow = { name: 'gateway -> web', from: { namespace: 'monitoring', labels: { app: 'gateway' } }, to: { namespace: 'apps', labels: web.selectorLabels }, port: 9898 };
+    const GATEWAY = { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'gateway', 'app.kubernetes.io/component': 'web' };
+    const { app, web } = platformApp({ ...demoWebAppProps(), allowFrom: [{ podLabels: GATEWAY, namespace: 'monitoring' }] });
+    // The admitted client exists (a peer matching no pod would be a violation of its own).
+    new WebApp(new Chart(app, 'edge', { namespace: 'monitoring' }), 'gateway', { name: 'gateway', image: 'registry.example.com/gateway:1.0.0', replicas: 1 });
+    const gateway: Flow = { name: 'gateway -> web', from: { namespace: 'monitoring', labels: GATEWAY }, to: { namespace: 'apps', labels: web.selectorLabels }, port: 9898 };
     expect(formatViolations(runAllChecks(manifestsOf(app), { flows: [gateway] }))).toBe('');
     const stranger = { ...gateway, name: 'stranger -> web', from: { namespace: 'monitoring', labels: { app: 'stranger' } } };
     expect(runAllChecks(manifestsOf(app), { flows: [stranger] }).map((v) => v.rule)).toEqual([expect.stringMatching(/flow/)]);

@@ -1,0 +1,49 @@
+import { DashboardSpec } from './model';
+import { ComponentDashboardOptions, componentSeries, KSM_SERIES } from './selectors';
+
+/** Options of {@link webAppDashboard}. */
+export interface WebAppDashboardOptions extends ComponentDashboardOptions {
+  /** Name of the Deployment (kube-state-metrics `deployment` label). @default - the job */
+  readonly deployment?: string;
+}
+
+/**
+ * The web app (podinfo's `http_requests_total` and `http_request_duration_seconds`, Go process
+ * metrics) and its Deployment (kube-state-metrics).
+ */
+export function webAppDashboard(opts: WebAppDashboardOptions = {}): DashboardSpec {
+  const job = opts.job ?? 'podinfo';
+  const deployment = opts.deployment ?? job;
+  const s = componentSeries(job);
+  const ksm = `${KSM_SERIES},deployment="${deployment}"`;
+  return {
+    uid: 'platform-webapp',
+    title: 'Web app',
+    description: `The platform's web app (${job}): traffic, errors, latency, replicas and process resources.`,
+    tags: ['platform', 'webapp'],
+    job,
+    rows: [
+      {
+        title: 'Traffic',
+        panels: [
+          { title: 'Requests', kind: 'timeseries', unit: 'reqps', targets: [{ expr: `sum by (status) (rate(http_requests_total{${s}}[$__rate_interval]))`, legend: '{{status}}' }] },
+          { title: 'Error ratio (5xx)', kind: 'timeseries', unit: 'percentunit', targets: [{ expr: `sum(rate(http_requests_total{${s},status=~"5.."}[$__rate_interval])) / sum(rate(http_requests_total{${s}}[$__rate_interval]))`, legend: '5xx' }] },
+          { title: 'Latency', kind: 'timeseries', unit: 's', width: 24, targets: [
+            { expr: `histogram_quantile(0.5, sum by (le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`, legend: 'p50' },
+            { expr: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`, legend: 'p99' },
+          ] },
+        ],
+      },
+      {
+        title: 'Replicas and resources',
+        panels: [
+          { title: 'Replicas available', kind: 'timeseries', targets: [{ expr: `kube_deployment_status_replicas_available{${ksm}}`, legend: 'available' }, { expr: `kube_deployment_spec_replicas{${ksm}}`, legend: 'desired' }] },
+          { title: 'Container restarts', kind: 'timeseries', targets: [{ expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total{${KSM_SERIES},pod=~"${deployment}-.*"}[1h]))`, legend: '{{pod}}' }] },
+          { title: 'Memory (RSS)', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `process_resident_memory_bytes{${s}}`, legend: '{{pod}}' }] },
+          { title: 'CPU', kind: 'timeseries', targets: [{ expr: `rate(process_cpu_seconds_total{${s}}[$__rate_interval])`, legend: '{{pod}}' }] },
+          { title: 'Goroutines', kind: 'timeseries', targets: [{ expr: `go_goroutines{${s}}`, legend: '{{pod}}' }] },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,312 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { stringify } from 'yaml';
+import { contentAddressedConfigMap } from '../core/config-map';
+import { externalSecretsAnnotations } from '../core/external-secrets';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { MetricsEndpoint } from '../core/metrics';
+import { namespaceOf } from '../core/namespace';
+import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { httpProbe, startupBudget } from '../core/probes';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { checkUniqueObjectNames } from '../core/unique-names';
+import { check, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkLabels, checkOneOf, checkPinnedImage } from '../core/validation';
+import { DashboardSpec, dashboardProblems, renderDashboard } from './dashboards/model';
+import { platformDashboards } from './dashboards';
+import { STACK_PROFILES, StackProfile } from './prometheus-common';
+
+/** Pinned Grafana (kube-prometheus `versions.json` of 2026-08-10: Grafana 13.1.3). */
+export const GRAFANA_DEFAULT_IMAGE = 'grafana/grafana:13.1.3';
+
+/** The HTTP port Grafana serves its UI, API, `/api/health` and `/metrics` on (named `http`). */
+export const GRAFANA_PORT = 3000;
+
+/** uid of the Grafana image (`ARG GF_UID="472"`). */
+export const GRAFANA_UID = 472;
+
+/** uid of the provisioned Prometheus datasource, referenced by every dashboard panel. */
+export const GRAFANA_PROMETHEUS_DATASOURCE_UID = 'prometheus';
+
+/** Default resources per profile. */
+export const GRAFANA_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
+  production: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  dev: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '384Mi' } },
+};
+
+/** Where the admin credentials come from: an existing Secret (never a value in a manifest). */
+export interface GrafanaAdminCredentials {
+  /** Name of a Secret in Grafana's namespace. */
+  readonly secretName: string;
+  /** Key holding the admin user name. @default 'admin-user' (the Grafana Helm chart's key) */
+  readonly userKey?: string;
+  /** Key holding the admin password. @default 'admin-password' */
+  readonly passwordKey?: string;
+}
+
+/** Props of {@link Grafana}. */
+export interface GrafanaProps {
+  /** Name of the Deployment, Service, ServiceAccount and the base of its ConfigMaps. @default 'grafana' */
+  readonly name?: string;
+  /** Pinned image. @default GRAFANA_DEFAULT_IMAGE */
+  readonly image?: string;
+  /** Admin credentials from an existing Secret (create it before installing). */
+  readonly admin: GrafanaAdminCredentials;
+  /**
+   * URL of Prometheus as Grafana's server reaches it (the datasource uses `access: proxy`), e.g.
+   * `http://prometheus-operated.monitoring.svc:9090`.
+   */
+  readonly prometheusUrl: string;
+  /** Dashboards to provision (one ConfigMap each). @default platformDashboards() */
+  readonly dashboards?: DashboardSpec[];
+  /** Folder the dashboards appear in. @default 'Platform' */
+  readonly dashboardFolder?: string;
+  /** Sizes. @default 'production' */
+  readonly profile?: StackProfile;
+  /** CPU and memory. @default GRAFANA_RESOURCES[profile] */
+  readonly resources?: ComputeResources;
+  /**
+   * Who may open the UI (port 3000). Unset: any pod in the cluster (`kubectl port-forward` is not
+   * subject to NetworkPolicies). Set: only these peers (plus {@link Grafana.allowClient}).
+   * @default - any pod
+   */
+  readonly allowFrom?: NetworkPeer[];
+  /** Namespace whose pods (Prometheus) may scrape `/metrics`. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** `app.kubernetes.io/part-of` label. @default - not set */
+  readonly partOf?: string;
+}
+
+const URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const ADMIN_DIR = '/etc/grafana/admin';
+const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
+
+/**
+ * Grafana (SPEC §12): Deployment + Service `grafana` (port `http` 3000), token-less ServiceAccount,
+ * ingress NetworkPolicy, a provisioned Prometheus datasource and one dashboard per component, each
+ * rendered from typed code (lib/observability/dashboards) into its own content-addressed ConfigMap.
+ *
+ * Stateless on purpose: `/var/lib/grafana` (the SQLite database) is an emptyDir. Everything that
+ * matters is provisioned at start (datasource, dashboards, admin user from the Secret); what users
+ * change in the UI (preferences, stars, ad-hoc dashboards) is lost when the pod is replaced. A
+ * single replica: each replica would have its own database (logins would not carry over).
+ *
+ * Admin credentials only from an existing Secret, mounted read-only and passed as
+ * `GF_SECURITY_ADMIN_USER__FILE` / `GF_SECURITY_ADMIN_PASSWORD__FILE` (read by the image's run.sh).
+ * Sign-up, anonymous access, usage reporting and update checks are off (the monitoring namespace
+ * has no egress to the internet). Plugin preinstalls stay on: Grafana 13 bundles and preinstalls
+ * data sources such as Prometheus through that mechanism; without internet it logs and goes on.
+ */
+export class Grafana extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  public readonly port = GRAFANA_PORT;
+  public readonly selectorLabels: Record<string, string>;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** Datasource and dashboard-provider configuration. */
+  public readonly provisioningConfigMap: k8s.KubeConfigMap;
+  /** One ConfigMap per dashboard, in the order of `dashboards`. */
+  public readonly dashboardConfigMaps: k8s.KubeConfigMap[];
+  /** The dashboards provisioned. */
+  public readonly dashboards: readonly DashboardSpec[];
+  /** Grafana's own metrics on the Service port `http`. */
+  public readonly metricsEndpoint: MetricsEndpoint;
+  /** `http://<name>.<namespace>.svc:3000`. */
+  public readonly url: string;
+
+  private readonly clients: NetworkPeer[] = [];
+
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    checkUniqueObjectNames(this);
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'grafana', 40);
+    this.namespace = namespaceOf(this);
+    this.image = checkPinnedImage(this, 'image', props.image ?? GRAFANA_DEFAULT_IMAGE);
+    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
+    const resources = checkResources(this, 'resources', props.resources ?? GRAFANA_RESOURCES[profile]);
+    check(typeof props.prometheusUrl === 'string' && URL.test(props.prometheusUrl), this, 'prometheusUrl', props.prometheusUrl,
+      'must be an http(s) URL of Prometheus, e.g. "http://prometheus-operated.monitoring.svc:9090"');
+    check(typeof props.admin === 'object' && props.admin !== null, this, 'admin', String(props.admin),
+      'must name an existing Secret: { secretName, userKey?, passwordKey? }');
+    const adminSecret = checkDnsSubdomain(this, 'admin.secretName', props.admin.secretName);
+    const userKey = props.admin.userKey ?? 'admin-user';
+    const passwordKey = props.admin.passwordKey ?? 'admin-password';
+    for (const [prop, key] of [['admin.userKey', userKey], ['admin.passwordKey', passwordKey]]) {
+      check(SECRET_KEY.test(key), this, prop, key, 'must be a Secret key: letters, digits, "-", "_" or "."');
+    }
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const folder = props.dashboardFolder ?? 'Platform';
+    check(typeof folder === 'string' && folder.trim().length > 0 && !folder.includes('/'), this, 'dashboardFolder', folder, 'must be a non-empty folder name without "/"');
+    (props.allowFrom ?? []).forEach((peer, i) => {
+      if (peer.namespace !== undefined) checkDnsLabel(this, `allowFrom[${i}].namespace`, peer.namespace);
+      checkLabels(this, `allowFrom[${i}].podLabels`, peer.podLabels);
+    });
+
+    this.dashboards = props.dashboards ?? platformDashboards();
+    check(Array.isArray(this.dashboards) && this.dashboards.length > 0, this, 'dashboards', String(this.dashboards), 'must hold at least one dashboard');
+    const seenUids = new Set<string>();
+    this.dashboards.forEach((d, i) => {
+      const problems = dashboardProblems(d);
+      check(problems.length === 0, this, `dashboards[${i}]`, d.uid, problems.join('; '));
+      check(!seenUids.has(d.uid), this, `dashboards[${i}].uid`, d.uid, 'must be unique: Grafana keeps one dashboard per uid');
+      seenUids.add(d.uid);
+    });
+
+    this.selectorLabels = selectorLabels({ name: 'grafana', instance: this.name, component: 'dashboards' });
+    const labels = standardLabels({ name: 'grafana', instance: this.name, component: 'dashboards', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
+    this.url = `http://${this.name}.${this.namespace}.svc:${GRAFANA_PORT}`;
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      // Grafana never calls the Kubernetes API.
+      automountServiceAccountToken: false,
+    });
+
+    this.provisioningConfigMap = contentAddressedConfigMap(this, 'Provisioning', {
+      baseName: `${this.name}-provisioning`,
+      labels,
+      data: {
+        'datasources.yaml': stringify({
+          apiVersion: 1,
+          datasources: [{
+            name: 'Prometheus',
+            type: 'prometheus',
+            uid: GRAFANA_PROMETHEUS_DATASOURCE_UID,
+            access: 'proxy',
+            url: props.prometheusUrl,
+            isDefault: true,
+            editable: false,
+            jsonData: { timeInterval: '30s', httpMethod: 'POST' },
+          }],
+        }),
+        'dashboards.yaml': stringify({
+          apiVersion: 1,
+          providers: [{
+            name: 'platform',
+            type: 'file',
+            folder,
+            disableDeletion: true,
+            allowUiUpdates: false,
+            updateIntervalSeconds: 60,
+            options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: false },
+          }],
+        }),
+      },
+    });
+
+    this.dashboardConfigMaps = this.dashboards.map((d) => contentAddressedConfigMap(this, `Dashboard-${d.uid}`, {
+      baseName: `${this.name}-dashboard-${d.uid.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`,
+      labels: { ...labels, 'grafana.com/dashboard-uid': d.uid },
+      data: { [`${d.uid}.json`]: `${JSON.stringify(renderDashboard(d, GRAFANA_PROMETHEUS_DATASOURCE_UID), null, 2)}\n` },
+    }));
+
+    const env: k8s.EnvVar[] = [
+      { name: 'GF_SECURITY_ADMIN_USER__FILE', value: `${ADMIN_DIR}/admin-user` },
+      { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: `${ADMIN_DIR}/admin-password` },
+      { name: 'GF_SERVER_HTTP_PORT', value: String(GRAFANA_PORT) },
+      { name: 'GF_USERS_ALLOW_SIGN_UP', value: 'false' },
+      { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'false' },
+      { name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' },
+      { name: 'GF_ANALYTICS_CHECK_FOR_UPDATES', value: 'false' },
+      { name: 'GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', value: 'false' },
+      { name: 'GF_LOG_MODE', value: 'console' },
+    ];
+
+    const health = httpProbe('/api/health', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: 1,
+        revisionHistoryLimit: 10,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels, annotations: externalSecretsAnnotations([adminSecret]) },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 30,
+            securityContext: restrictedPodSecurityContext({ runAsUser: GRAFANA_UID, runAsGroup: GRAFANA_UID }),
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            containers: [{
+              name: 'grafana',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              env,
+              ports: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
+              resources: toResourceRequirements(resources),
+              securityContext: restrictedContainerSecurityContext(),
+              // First start migrates the SQLite schema: give it two minutes before liveness counts.
+              startupProbe: startupBudget(health, 120),
+              readinessProbe: health,
+              livenessProbe: httpProbe('/api/health', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+              volumeMounts: [
+                { name: 'data', mountPath: '/var/lib/grafana' },
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
+                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+                { name: 'dashboard-providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+                { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
+              ],
+            }],
+            volumes: [
+              { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+              {
+                name: 'admin',
+                secret: {
+                  secretName: adminSecret,
+                  defaultMode: 0o440,
+                  items: [{ key: userKey, path: 'admin-user' }, { key: passwordKey, path: 'admin-password' }],
+                },
+              },
+              { name: 'datasources', configMap: { name: this.provisioningConfigMap.name, items: [{ key: 'datasources.yaml', path: 'datasources.yaml' }] } },
+              { name: 'dashboard-providers', configMap: { name: this.provisioningConfigMap.name, items: [{ key: 'dashboards.yaml', path: 'dashboards.yaml' }] } },
+              { name: 'dashboards', projected: { sources: this.dashboardConfigMaps.map((cm) => ({ configMap: { name: cm.name } })) } },
+            ],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: { selector: this.selectorLabels, ports: [{ ...namedServicePort('http', GRAFANA_PORT), protocol: 'TCP' }] },
+    });
+
+    const uiPort = [tcpPort(GRAFANA_PORT)];
+    const allowFrom = props.allowFrom;
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({
+          produce: (): k8s.NetworkPolicyIngressRule[] => {
+            const peers = allowFrom === undefined ? undefined : [...allowFrom, ...this.clients];
+            return [
+              ...(peers === undefined ? [{ from: [{ namespaceSelector: {} }], ports: uiPort }]
+                : peers.length === 0 ? [] : [{ from: peers.map(toPolicyPeer), ports: uiPort }]),
+              // Prometheus scrapes /metrics on the same port.
+              { from: [namespacePeer(monitoringNamespace)], ports: uiPort },
+            ];
+          },
+        }) as unknown as k8s.NetworkPolicyIngressRule[],
+      },
+    });
+
+    this.metricsEndpoint = { component: 'grafana', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http', path: '/metrics' };
+  }
+
+  /** Lets `peer` open the UI; only matters when `allowFrom` was given (otherwise every pod may). */
+  public allowClient(peer: NetworkPeer): void {
+    this.clients.push(peer);
+  }
+}

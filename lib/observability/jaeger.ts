@@ -1,0 +1,303 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { contentAddressedConfigMap } from '../core/config-map';
+import { externalSecretsAnnotations } from '../core/external-secrets';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { MetricsEndpoint } from '../core/metrics';
+import { namespaceOf } from '../core/namespace';
+import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import { httpProbe } from '../core/probes';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { podAntiAffinity } from '../core/scheduling';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { checkUniqueObjectNames } from '../core/unique-names';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkLabels, checkOneOf, checkPinnedImage } from '../core/validation';
+import { JAEGER_HEALTH_PATH, JAEGER_PORTS, JaegerStorageConfig, renderJaegerConfig } from './jaeger-config';
+import { STACK_PROFILES, StackProfile } from './prometheus-common';
+
+/** Pinned Jaeger v2 (v2.20.0, 2026-07-19). Jaeger v1 reached end of life at the end of 2025. */
+export const JAEGER_DEFAULT_IMAGE = 'jaegertracing/jaeger:2.20.0';
+
+/** uid of the image (`ARG USER_UID=10001`). */
+export const JAEGER_UID = 10001;
+
+/** Default resources per profile. */
+export const JAEGER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
+  production: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  dev: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+};
+
+/** Traces kept by the in-memory store by default (dev: bounded so the pod stays inside its limit). */
+export const JAEGER_DEFAULT_MAX_TRACES = 20000;
+
+/**
+ * Where Elasticsearch is: the platform's `Elasticsearch` construct satisfies this (its `url` and
+ * `securityEnabled`), or any cluster given by URL.
+ */
+export interface JaegerElasticsearchTarget {
+  /** `http(s)://host:9200`. */
+  readonly url: string;
+  /** Whether the cluster requires TLS and authentication. @default - https URLs do */
+  readonly securityEnabled?: boolean;
+}
+
+/** Trace storage of {@link Jaeger}. */
+export type JaegerStorage =
+  | { readonly type: 'memory'; /** @default JAEGER_DEFAULT_MAX_TRACES */ readonly maxTraces?: number }
+  | {
+    readonly type: 'elasticsearch';
+    readonly elasticsearch: JaegerElasticsearchTarget;
+    /**
+     * Existing Secret in Jaeger's namespace with keys `username` and `password` of a user that may
+     * write `<indexPrefix>-*` indices. Required when security is on.
+     */
+    readonly credentialsSecret?: string;
+    /** Existing Secret in Jaeger's namespace whose key `ca.crt` verifies Elasticsearch's certificate. Required with https. */
+    readonly caSecret?: string;
+    /** @default 'jaeger' */
+    readonly indexPrefix?: string;
+    /** Primary shards per daily index. @default 1 */
+    readonly shards?: number;
+    /** Replicas per shard. @default 1 */
+    readonly replicas?: number;
+  };
+
+/** Props of {@link Jaeger}. */
+export interface JaegerProps {
+  /** Name of the Deployment, Service and ServiceAccount. @default 'jaeger' */
+  readonly name?: string;
+  /** Pinned image. @default JAEGER_DEFAULT_IMAGE */
+  readonly image?: string;
+  /** @default 'production' */
+  readonly profile?: StackProfile;
+  /**
+   * Where traces go. Production requires Elasticsearch unless memory is chosen explicitly.
+   * @default { type: 'memory' } in dev; none (required) in production
+   */
+  readonly storage?: JaegerStorage;
+  /** @default 2 with Elasticsearch in production, else 1 (memory storage cannot be shared) */
+  readonly replicas?: number;
+  /** CPU and memory. @default JAEGER_RESOURCES[profile] */
+  readonly resources?: ComputeResources;
+  /** Who may send traces (OTLP 4317/4318). Unset: any pod in the cluster. @default - any pod */
+  readonly allowFrom?: NetworkPeer[];
+  /** Who may open the UI (16686). Unset: any pod in the cluster. @default - any pod */
+  readonly uiAllowFrom?: NetworkPeer[];
+  /** Namespace whose pods (Prometheus) may scrape 8888. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** `app.kubernetes.io/part-of` label. @default - not set */
+  readonly partOf?: string;
+}
+
+const CONFIG_DIR = '/etc/jaeger';
+const ES_AUTH_DIR = '/etc/jaeger/es-auth';
+const ES_CA_DIR = '/etc/jaeger/es-ca';
+
+/**
+ * Jaeger v2 (SPEC §12): the single `jaeger` binary (built on the OpenTelemetry Collector) running
+ * collector and query together: OTLP gRPC 4317 and HTTP 4318 in, the UI and API on 16686, traces in
+ * memory (dev) or in Elasticsearch (production). Its configuration is generated (jaeger-config.ts),
+ * binds every listener to 0.0.0.0, and lives in a content-addressed ConfigMap, so a change rolls the
+ * Deployment. Probes use the healthcheckv2 extension on 13133; its own metrics are on 8888.
+ * Pod Security `restricted` (uid 10001, read-only root, `/tmp` emptyDir), no API token.
+ */
+export class Jaeger extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  public readonly replicas: number;
+  public readonly storageType: 'memory' | 'elasticsearch';
+  public readonly selectorLabels: Record<string, string>;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public readonly podDisruptionBudget?: PodDisruptionBudget;
+  /** Jaeger's own metrics on the Service port `metrics`. */
+  public readonly metricsEndpoint: MetricsEndpoint;
+  /** `http://<name>.<namespace>.svc:4318`: what OTLP/HTTP exporters send to. */
+  public readonly otlpHttpEndpoint: string;
+  /** `<name>.<namespace>.svc:4317`: what OTLP/gRPC exporters send to. */
+  public readonly otlpGrpcEndpoint: string;
+
+  private readonly clients: NetworkPeer[] = [];
+
+  constructor(scope: Construct, id: string, props: JaegerProps = {}) {
+    super(scope, id);
+    checkUniqueObjectNames(this);
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'jaeger');
+    this.namespace = namespaceOf(this);
+    this.image = checkPinnedImage(this, 'image', props.image ?? JAEGER_DEFAULT_IMAGE);
+    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
+    const resources = checkResources(this, 'resources', props.resources ?? JAEGER_RESOURCES[profile]);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    for (const [prop, peers] of [['allowFrom', props.allowFrom], ['uiAllowFrom', props.uiAllowFrom]] as const) {
+      (peers ?? []).forEach((peer, i) => {
+        if (peer.namespace !== undefined) checkDnsLabel(this, `${prop}[${i}].namespace`, peer.namespace);
+        checkLabels(this, `${prop}[${i}].podLabels`, peer.podLabels);
+      });
+    }
+    check(props.storage !== undefined || profile === 'dev', this, 'storage', 'undefined',
+      'is required in production: { type: "elasticsearch", elasticsearch, credentialsSecret?, caSecret? } (or { type: "memory" } to accept losing every trace on restart)');
+    const storage: JaegerStorage = props.storage ?? { type: 'memory' };
+    this.storageType = checkOneOf(this, 'storage.type', storage.type, ['memory', 'elasticsearch'] as const);
+    const { config, secrets, env, mounts, volumes } = this.storageConfig(storage);
+
+    const defaultReplicas = this.storageType === 'elasticsearch' && profile === 'production' ? 2 : 1;
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? defaultReplicas, 1);
+    check(this.replicas === 1 || this.storageType === 'elasticsearch', this, 'replicas', this.replicas,
+      'must be 1 with memory storage: each replica would keep its own traces and the UI would show a random part of them');
+
+    this.selectorLabels = selectorLabels({ name: 'jaeger', instance: this.name, component: 'all-in-one' });
+    const labels = standardLabels({ name: 'jaeger', instance: this.name, component: 'all-in-one', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
+    this.otlpGrpcEndpoint = `${this.name}.${this.namespace}.svc:${JAEGER_PORTS.otlpGrpc}`;
+    this.otlpHttpEndpoint = `http://${this.name}.${this.namespace}.svc:${JAEGER_PORTS.otlpHttp}`;
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: false,
+    });
+
+    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data: { 'config.yaml': renderJaegerConfig(config) } });
+
+    const health = httpProbe(JAEGER_HEALTH_PATH, 'health', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+    const ports: Array<[string, number]> = [
+      ['otlp-grpc', JAEGER_PORTS.otlpGrpc], ['otlp-http', JAEGER_PORTS.otlpHttp], ['query', JAEGER_PORTS.queryHttp],
+      ['query-grpc', JAEGER_PORTS.queryGrpc], ['health', JAEGER_PORTS.health], ['metrics', JAEGER_PORTS.metrics],
+    ];
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: this.replicas,
+        revisionHistoryLimit: 10,
+        // Memory storage: the old pod holds the traces until the new one is up (maxUnavailable 0).
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels, annotations: externalSecretsAnnotations(secrets) },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 30,
+            securityContext: restrictedPodSecurityContext({ runAsUser: JAEGER_UID }),
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            affinity: this.replicas > 1 ? podAntiAffinity(this.selectorLabels, 'preferred') : undefined,
+            containers: [{
+              name: 'jaeger',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              args: [`--config=${CONFIG_DIR}/config.yaml`],
+              env: env.length > 0 ? env : undefined,
+              ports: ports.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+              resources: toResourceRequirements(resources),
+              securityContext: restrictedContainerSecurityContext(),
+              readinessProbe: health,
+              livenessProbe: httpProbe(JAEGER_HEALTH_PATH, 'health', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6, initialDelaySeconds: 10 }),
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+                ...mounts,
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.configMap.name } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+              ...volumes,
+            ],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: {
+        selector: this.selectorLabels,
+        ports: ports.filter(([name]) => name !== 'health').map(([name, port]) => ({
+          ...namedServicePort(name, port), protocol: 'TCP', ...(name.endsWith('grpc') ? { appProtocol: 'grpc' } : {}),
+        })),
+      },
+    });
+
+    const ingressFor = (allowed: NetworkPeer[] | undefined, extra: NetworkPeer[], portNumbers: number[]): k8s.NetworkPolicyIngressRule[] => {
+      const policyPorts = portNumbers.map(tcpPort);
+      if (allowed === undefined) return [{ from: [{ namespaceSelector: {} }], ports: policyPorts }];
+      const peers = [...allowed, ...extra];
+      return peers.length === 0 ? [] : [{ from: peers.map(toPolicyPeer), ports: policyPorts }];
+    };
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({
+          produce: (): k8s.NetworkPolicyIngressRule[] => [
+            ...ingressFor(props.allowFrom, this.clients, [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp]),
+            ...ingressFor(props.uiAllowFrom, [], [JAEGER_PORTS.queryHttp, JAEGER_PORTS.queryGrpc]),
+            { from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(JAEGER_PORTS.metrics)] },
+          ],
+        }) as unknown as k8s.NetworkPolicyIngressRule[],
+      },
+    });
+
+    if (this.replicas > 1) {
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', { name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1 });
+    }
+
+    this.metricsEndpoint = { component: 'jaeger', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics', path: '/metrics' };
+  }
+
+  /** Lets `peer` send traces (OTLP); only matters when `allowFrom` was given (otherwise every pod may). */
+  public allowClient(peer: NetworkPeer): void {
+    this.clients.push(peer);
+  }
+
+  private storageConfig(storage: JaegerStorage): {
+    config: JaegerStorageConfig; secrets: string[]; env: k8s.EnvVar[]; mounts: k8s.VolumeMount[]; volumes: k8s.Volume[];
+  } {
+    if (storage.type === 'memory') {
+      const maxTraces = checkInteger(this, 'storage.maxTraces', storage.maxTraces ?? JAEGER_DEFAULT_MAX_TRACES, 1);
+      return { config: { type: 'memory', maxTraces }, secrets: [], env: [], mounts: [], volumes: [] };
+    }
+    const es = storage.elasticsearch;
+    check(typeof es?.url === 'string' && /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(es.url), this, 'storage.elasticsearch.url', es?.url,
+      'must be the Elasticsearch URL, e.g. "https://elasticsearch-logging.logging.svc.cluster.local:9200"');
+    const https = es.url.startsWith('https://');
+    const secured = es.securityEnabled ?? https;
+    const credentials = storage.credentialsSecret === undefined ? undefined : checkDnsSubdomain(this, 'storage.credentialsSecret', storage.credentialsSecret);
+    const ca = storage.caSecret === undefined ? undefined : checkDnsSubdomain(this, 'storage.caSecret', storage.caSecret);
+    check(!secured || credentials !== undefined, this, 'storage.credentialsSecret', storage.credentialsSecret,
+      `is required: Elasticsearch at ${es.url} has security on; name a Secret in namespace ${this.namespace} with keys username and password (Secrets are not readable across namespaces)`);
+    check(!https || ca !== undefined, this, 'storage.caSecret', storage.caSecret,
+      `is required for ${es.url}: name a Secret in namespace ${this.namespace} whose key ca.crt verifies the Elasticsearch certificate`);
+    const indexPrefix = storage.indexPrefix ?? 'jaeger';
+    check(/^[a-z0-9][a-z0-9_-]{0,60}$/.test(indexPrefix), this, 'storage.indexPrefix', indexPrefix, 'must be a lowercase Elasticsearch index prefix');
+    const shards = checkInteger(this, 'storage.shards', storage.shards ?? 1, 1);
+    const replicas = checkInteger(this, 'storage.replicas', storage.replicas ?? 1, 0);
+    return {
+      config: {
+        type: 'elasticsearch',
+        serverUrls: [es.url.replace(/\/$/, '')],
+        indexPrefix,
+        shards,
+        replicas,
+        ...(credentials ? { basicAuth: { usernameEnv: 'ES_USERNAME', passwordFile: `${ES_AUTH_DIR}/password` } } : {}),
+        ...(ca ? { caFile: `${ES_CA_DIR}/ca.crt` } : {}),
+      },
+      secrets: [credentials, ca].filter((s): s is string => s !== undefined),
+      env: credentials ? [{ name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: credentials, key: 'username' } } }] : [],
+      mounts: [
+        ...(credentials ? [{ name: 'es-auth', mountPath: ES_AUTH_DIR, readOnly: true }] : []),
+        ...(ca ? [{ name: 'es-ca', mountPath: ES_CA_DIR, readOnly: true }] : []),
+      ],
+      volumes: [
+        ...(credentials ? [{ name: 'es-auth', secret: { secretName: credentials, defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] } }] : []),
+        ...(ca ? [{ name: 'es-ca', secret: { secretName: ca, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,249 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { makeClusterScoped } from '../core/escape-hatches';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { MetricsEndpoint } from '../core/metrics';
+import { namespaceOf } from '../core/namespace';
+import { namedServicePort, namespacePeer, tcpPort } from '../core/network';
+import { httpProbe } from '../core/probes';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { NOBODY, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { checkUniqueObjectNames } from '../core/unique-names';
+import { check, checkDnsLabel, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { STACK_PROFILES, StackProfile } from './prometheus-common';
+
+/** Pinned kube-state-metrics: v2.20.0 (2026-08-17) is built with client-go 1.36 (upstream compatibility matrix), the latest release, the only one its maintainers support. */
+export const KUBE_STATE_METRICS_DEFAULT_IMAGE = 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0';
+
+/** Ports of upstream's examples/standard: object metrics (`http-metrics`) and its own metrics (`telemetry`). */
+export const KUBE_STATE_METRICS_PORTS = { metrics: 8080, telemetry: 8081 } as const;
+
+/**
+ * The API group of every resource kube-state-metrics v2.20 can export (its `--resources` names),
+ * read from upstream's `examples/standard/cluster-role.yaml` and `pkg/options/resource.go`.
+ */
+export const KUBE_STATE_METRICS_RESOURCE_GROUPS: Readonly<Record<string, string>> = {
+  certificatesigningrequests: 'certificates.k8s.io',
+  configmaps: '',
+  cronjobs: 'batch',
+  daemonsets: 'apps',
+  deployments: 'apps',
+  endpointslices: 'discovery.k8s.io',
+  horizontalpodautoscalers: 'autoscaling',
+  ingressclasses: 'networking.k8s.io',
+  ingresses: 'networking.k8s.io',
+  jobs: 'batch',
+  leases: 'coordination.k8s.io',
+  limitranges: '',
+  mutatingadmissionpolicies: 'admissionregistration.k8s.io',
+  mutatingadmissionpolicybindings: 'admissionregistration.k8s.io',
+  mutatingwebhookconfigurations: 'admissionregistration.k8s.io',
+  namespaces: '',
+  networkpolicies: 'networking.k8s.io',
+  nodes: '',
+  persistentvolumeclaims: '',
+  persistentvolumes: '',
+  poddisruptionbudgets: 'policy',
+  pods: '',
+  replicasets: 'apps',
+  replicationcontrollers: '',
+  resourcequotas: '',
+  secrets: '',
+  serviceaccounts: '',
+  services: '',
+  statefulsets: 'apps',
+  storageclasses: 'storage.k8s.io',
+  validatingadmissionpolicies: 'admissionregistration.k8s.io',
+  validatingadmissionpolicybindings: 'admissionregistration.k8s.io',
+  validatingwebhookconfigurations: 'admissionregistration.k8s.io',
+  volumeattachments: 'storage.k8s.io',
+};
+
+/**
+ * The resources exported by default: upstream's default set (`DefaultResources`, v2.20) without
+ * `secrets`. Listing every Secret of the cluster is the strongest read right kube-state-metrics
+ * asks for, and no platform alert or dashboard reads `kube_secret_*`; add `'secrets'` to
+ * `resources` to get them back.
+ */
+export const KUBE_STATE_METRICS_DEFAULT_RESOURCES: readonly string[] = [
+  'certificatesigningrequests', 'configmaps', 'cronjobs', 'daemonsets', 'deployments', 'endpointslices', 'horizontalpodautoscalers',
+  'ingresses', 'jobs', 'leases', 'limitranges', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings', 'mutatingwebhookconfigurations',
+  'namespaces', 'networkpolicies', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'poddisruptionbudgets', 'pods', 'replicasets',
+  'replicationcontrollers', 'resourcequotas', 'services', 'statefulsets', 'storageclasses', 'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings', 'validatingwebhookconfigurations', 'volumeattachments',
+];
+
+/** Resources the platform's alerts and dashboards read: they cannot be left out. */
+export const KUBE_STATE_METRICS_REQUIRED_RESOURCES: readonly string[] = ['daemonsets', 'deployments', 'pods', 'statefulsets'];
+
+/** Default resources per profile (upstream gives none; ~250Mi for a few thousand objects). */
+export const KUBE_STATE_METRICS_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
+  production: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  dev: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+};
+
+/** Props of {@link KubeStateMetrics}. */
+export interface KubeStateMetricsProps {
+  /** Name of the Deployment, Service, ServiceAccount; ClusterRole(Binding) `<namespace>-<name>`. @default 'kube-state-metrics' */
+  readonly name?: string;
+  /** Pinned image. @default KUBE_STATE_METRICS_DEFAULT_IMAGE */
+  readonly image?: string;
+  /**
+   * Resources to export (`--resources`); the ClusterRole grants list/watch on exactly these.
+   * Must include {@link KUBE_STATE_METRICS_REQUIRED_RESOURCES}. @default KUBE_STATE_METRICS_DEFAULT_RESOURCES
+   */
+  readonly resources?: string[];
+  /** Sizes. @default 'production' */
+  readonly profile?: StackProfile;
+  /** CPU and memory. @default KUBE_STATE_METRICS_RESOURCES[profile] */
+  readonly computeResources?: ComputeResources;
+  /** Namespace whose pods (Prometheus) may scrape it. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** `app.kubernetes.io/part-of` label. @default - not set */
+  readonly partOf?: string;
+}
+
+/**
+ * kube-state-metrics (SPEC §12): the Deployment that turns Kubernetes objects into metrics
+ * (`kube_statefulset_*`, `kube_daemonset_*`, `kube_deployment_*` that the platform's rollout alerts
+ * read). A ServiceAccount with its token (it lists and watches the API), a least-privilege
+ * ClusterRole (list/watch on exactly the exported resources, no wildcard, no Secrets by default), a
+ * headless Service with `http-metrics` 8080 and `telemetry` 8081 as upstream, an ingress
+ * NetworkPolicy admitting the monitoring namespace, Pod Security `restricted`.
+ *
+ * Its {@link metricsEndpoint} asks for `honorLabels: true`: the series describe other objects, so
+ * their `namespace`, `pod` and `node` labels must stay the object's, not be renamed
+ * `exported_namespace` in favour of kube-state-metrics' own target labels.
+ */
+export class KubeStateMetrics extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  /** Exported resources, sorted. */
+  public readonly exportedResources: readonly string[];
+  public readonly selectorLabels: Record<string, string>;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly clusterRole: k8s.KubeClusterRole;
+  public readonly clusterRoleBinding: k8s.KubeClusterRoleBinding;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** Object metrics on `http-metrics`, to be scraped with `honorLabels: true` as job `kube-state-metrics`. */
+  public readonly metricsEndpoint: MetricsEndpoint;
+
+  constructor(scope: Construct, id: string, props: KubeStateMetricsProps = {}) {
+    super(scope, id);
+    checkUniqueObjectNames(this);
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'kube-state-metrics');
+    this.namespace = namespaceOf(this);
+    this.image = checkPinnedImage(this, 'image', props.image ?? KUBE_STATE_METRICS_DEFAULT_IMAGE);
+    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
+    const compute = checkResources(this, 'computeResources', props.computeResources ?? KUBE_STATE_METRICS_RESOURCES[profile]);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const requested = props.resources ?? [...KUBE_STATE_METRICS_DEFAULT_RESOURCES];
+    check(Array.isArray(requested), this, 'resources', String(requested), 'must be a list of kube-state-metrics resource names');
+    requested.forEach((r, i) => check(Object.prototype.hasOwnProperty.call(KUBE_STATE_METRICS_RESOURCE_GROUPS, r), this, `resources[${i}]`, r,
+      `must be a kube-state-metrics v2.20 resource: ${Object.keys(KUBE_STATE_METRICS_RESOURCE_GROUPS).join(', ')}`));
+    const missing = KUBE_STATE_METRICS_REQUIRED_RESOURCES.filter((r) => !requested.includes(r));
+    check(missing.length === 0, this, 'resources', requested.join(','), `must include ${missing.join(', ')}: the platform's rollout alerts and dashboards read them`);
+    this.exportedResources = [...new Set(requested)].sort();
+
+    this.selectorLabels = selectorLabels({ name: 'kube-state-metrics', instance: this.name, component: 'exporter' });
+    const labels = standardLabels({ name: 'kube-state-metrics', instance: this.name, component: 'exporter', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: false,
+    });
+
+    // One rule per API group, resources sorted: list/watch only, exactly what --resources exports.
+    const byGroup = new Map<string, string[]>();
+    for (const r of this.exportedResources) {
+      const group = KUBE_STATE_METRICS_RESOURCE_GROUPS[r];
+      byGroup.set(group, [...(byGroup.get(group) ?? []), r]);
+    }
+    const clusterName = `${this.namespace}-${this.name}`;
+    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: clusterName, labels },
+      rules: [...byGroup.keys()].sort().map((group) => ({ apiGroups: [group], resources: byGroup.get(group)!, verbs: ['list', 'watch'] })),
+    });
+    makeClusterScoped(this.clusterRole);
+    this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: clusterName, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+    });
+    makeClusterScoped(this.clusterRoleBinding);
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: 1,
+        revisionHistoryLimit: 10,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            // It lists and watches the API: the token is mounted for this pod only.
+            automountServiceAccountToken: true,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext({ runAsUser: NOBODY }),
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            containers: [{
+              name: 'kube-state-metrics',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                `--port=${KUBE_STATE_METRICS_PORTS.metrics}`,
+                `--telemetry-port=${KUBE_STATE_METRICS_PORTS.telemetry}`,
+                `--resources=${this.exportedResources.join(',')}`,
+              ],
+              ports: [
+                { name: 'http-metrics', containerPort: KUBE_STATE_METRICS_PORTS.metrics, protocol: 'TCP' },
+                { name: 'telemetry', containerPort: KUBE_STATE_METRICS_PORTS.telemetry, protocol: 'TCP' },
+              ],
+              resources: toResourceRequirements(compute),
+              securityContext: restrictedContainerSecurityContext(),
+              // As upstream: ready once the telemetry server answers, alive while the metrics server does.
+              readinessProbe: httpProbe('/readyz', 'telemetry', { initialDelaySeconds: 5, timeoutSeconds: 5 }),
+              livenessProbe: httpProbe('/livez', 'http-metrics', { initialDelaySeconds: 5, timeoutSeconds: 5, failureThreshold: 6 }),
+            }],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: {
+        clusterIp: 'None',
+        selector: this.selectorLabels,
+        ports: [
+          { ...namedServicePort('http-metrics', KUBE_STATE_METRICS_PORTS.metrics), protocol: 'TCP' },
+          { ...namedServicePort('telemetry', KUBE_STATE_METRICS_PORTS.telemetry), protocol: 'TCP' },
+        ],
+      },
+    });
+
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(KUBE_STATE_METRICS_PORTS.metrics), tcpPort(KUBE_STATE_METRICS_PORTS.telemetry)] }],
+      },
+    });
+
+    this.metricsEndpoint = {
+      component: 'kube-state-metrics',
+      namespace: this.namespace,
+      via: 'service',
+      selector: this.selectorLabels,
+      portName: 'http-metrics',
+      path: '/metrics',
+      honorLabels: true,
+    };
+  }
+}

@@ -1,0 +1,294 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { makeClusterScoped } from '../core/escape-hatches';
+import { externalSecretsAnnotations } from '../core/external-secrets';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { namespaceOf } from '../core/namespace';
+import { namedServicePort, tcpPort } from '../core/network';
+import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import { httpProbe } from '../core/probes';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { podAntiAffinity } from '../core/scheduling';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { checkUniqueObjectNames } from '../core/unique-names';
+import { check, checkCidr, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { STACK_PROFILES, StackProfile } from './prometheus-common';
+
+/**
+ * Pinned metrics-server v0.8.1 (2026-01-29). Its README's compatibility matrix: 0.9.x supports
+ * Kubernetes 1.34+, 0.8.x 1.31+; the platform targets 1.31–1.36 (what clusters run at the end of
+ * 2026), so the 0.8 line is the newest that covers all of it.
+ */
+export const METRICS_SERVER_DEFAULT_IMAGE = 'registry.k8s.io/metrics-server/metrics-server:v0.8.1';
+
+/** The aggregated API metrics-server serves (and prometheus-adapter's resource metrics as well). */
+export const METRICS_API_SERVICE_NAME = 'v1beta1.metrics.k8s.io';
+
+/** The container port (upstream: `--secure-port=10250`, named `https`); the Service listens on 443. */
+export const METRICS_SERVER_PORT = 10250;
+
+/** uid upstream's manifests run the image as (the Dockerfile says 65534; either works). */
+export const METRICS_SERVER_UID = 1000;
+
+/** Default resources per profile (upstream requests 100m / 200Mi for ~100 nodes). */
+export const METRICS_SERVER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
+  production: { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '400Mi' } },
+  dev: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '200Mi' } },
+};
+
+/**
+ * A serving certificate for the aggregated API instead of the self-signed one: the API server
+ * then verifies metrics-server against `caBundle` (no `insecureSkipTLSVerify`).
+ */
+export interface MetricsServerServingCertificate {
+  /** Existing Secret of type `kubernetes.io/tls` (keys `tls.crt`, `tls.key`) for `<name>.<namespace>.svc`. */
+  readonly secretName: string;
+  /** Base64 PEM of the CA that signed it (e.g. from cert-manager's CA Issuer). */
+  readonly caBundle: string;
+}
+
+/** Props of {@link MetricsServer}. */
+export interface MetricsServerProps {
+  /** Name of the Deployment, Service, ServiceAccount and the base of its RBAC. @default 'metrics-server' */
+  readonly name?: string;
+  /** Pinned image. @default METRICS_SERVER_DEFAULT_IMAGE */
+  readonly image?: string;
+  /** Sizes; production runs 2 replicas with a PDB (upstream's high-availability manifest). @default 'production' */
+  readonly profile?: StackProfile;
+  /** @default 2 in production, 1 in dev */
+  readonly replicas?: number;
+  /** CPU and memory. @default METRICS_SERVER_RESOURCES[profile] */
+  readonly resources?: ComputeResources;
+  /** Node address types to reach kubelets by, in order. @default ['InternalIP', 'ExternalIP', 'Hostname'] (upstream) */
+  readonly kubeletPreferredAddressTypes?: Array<'InternalIP' | 'ExternalIP' | 'Hostname' | 'InternalDNS' | 'ExternalDNS'>;
+  /**
+   * Skip verifying kubelet serving certificates (`--kubelet-insecure-tls`). Only for clusters whose
+   * kubelets have self-signed certificates (kind, minikube); upstream: "for testing purposes only".
+   * @default false
+   */
+  readonly kubeletInsecureTls?: boolean;
+  /** @default - a self-signed certificate and `insecureSkipTLSVerify: true` on the APIService (upstream) */
+  readonly servingCertificate?: MetricsServerServingCertificate;
+  /**
+   * Sources the API server reaches metrics-server from (ingress on 10250). The API server is no
+   * pod; narrow this to the control plane's addresses when known. @default '0.0.0.0/0'
+   */
+  readonly apiServerCidr?: string;
+  /** `app.kubernetes.io/part-of` label. @default - not set */
+  readonly partOf?: string;
+}
+
+/** `obj`, made cluster-scoped (no `metadata.namespace`). */
+function clusterScoped<T extends ApiObject>(obj: T): T {
+  makeClusterScoped(obj);
+  return obj;
+}
+
+const ADDRESS_TYPES = ['InternalIP', 'ExternalIP', 'Hostname', 'InternalDNS', 'ExternalDNS'] as const;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Constructs of an app that emit an APIService named `v1beta1.metrics.k8s.io`, as `path` strings. */
+export function metricsApiServiceEmitters(root: IConstruct): string[] {
+  return root.node.findAll()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'APIService' && c.name === METRICS_API_SERVICE_NAME)
+    .map((c) => c.node.path);
+}
+
+/**
+ * metrics-server (SPEC §12): the resource metrics API (`v1beta1.metrics.k8s.io`) that `kubectl top`
+ * and HorizontalPodAutoscalers on CPU/memory read. Upstream's `manifests/base` as a construct:
+ * Deployment (args `--cert-dir=/tmp --secure-port=10250 --kubelet-preferred-address-types=...
+ * --kubelet-use-node-status-port --metric-resolution=15s`, uid 1000, read-only root, `/tmp`
+ * emptyDir, `system-cluster-critical`), ServiceAccount (token: it calls the API), ClusterRoles
+ * `system:aggregated-metrics-reader` (aggregated into view/edit/admin) and `system:metrics-server`,
+ * the auth-delegator ClusterRoleBinding, the RoleBinding to `extension-apiserver-authentication-reader`
+ * in kube-system, Service 443 → `https`, and the APIService. Production: 2 replicas on separate
+ * nodes with a PDB (upstream's high-availability manifest).
+ *
+ * APIService TLS: metrics-server generates a self-signed certificate at start, which no CA bundle
+ * known at synth time can verify, so upstream sets `insecureSkipTLSVerify: true` (the API server
+ * still authenticates itself to metrics-server with its front-proxy client certificate, and the
+ * traffic stays encrypted). Give `servingCertificate` (e.g. issued by cert-manager) to pin the CA.
+ *
+ * Only one APIService `v1beta1.metrics.k8s.io` can exist: prometheus-adapter's resource-metrics
+ * mode registers the same name. Synth fails when anything else in the app emits it.
+ */
+export class MetricsServer extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  public readonly replicas: number;
+  public readonly selectorLabels: Record<string, string>;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly apiService: k8s.KubeApiService;
+  public readonly aggregatedReaderRole: k8s.KubeClusterRole;
+  public readonly clusterRole: k8s.KubeClusterRole;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public readonly podDisruptionBudget?: PodDisruptionBudget;
+
+  constructor(scope: Construct, id: string, props: MetricsServerProps = {}) {
+    super(scope, id);
+    checkUniqueObjectNames(this);
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'metrics-server');
+    this.namespace = namespaceOf(this);
+    this.image = checkPinnedImage(this, 'image', props.image ?? METRICS_SERVER_DEFAULT_IMAGE);
+    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? (profile === 'production' ? 2 : 1), 1);
+    const resources = checkResources(this, 'resources', props.resources ?? METRICS_SERVER_RESOURCES[profile]);
+    const addressTypes = props.kubeletPreferredAddressTypes ?? ['InternalIP', 'ExternalIP', 'Hostname'];
+    check(Array.isArray(addressTypes) && addressTypes.length > 0, this, 'kubeletPreferredAddressTypes', String(addressTypes), 'must list at least one node address type');
+    addressTypes.forEach((t, i) => checkOneOf(this, `kubeletPreferredAddressTypes[${i}]`, t, ADDRESS_TYPES));
+    const insecureKubelet = props.kubeletInsecureTls ?? false;
+    check(typeof insecureKubelet === 'boolean', this, 'kubeletInsecureTls', insecureKubelet, 'must be true or false');
+    const cidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? '0.0.0.0/0');
+    const cert = props.servingCertificate;
+    if (cert) {
+      checkDnsSubdomain(this, 'servingCertificate.secretName', cert.secretName);
+      check(typeof cert.caBundle === 'string' && BASE64.test(cert.caBundle), this, 'servingCertificate.caBundle', '<redacted>', 'must be the base64 encoding of the PEM CA certificate');
+    }
+
+    this.selectorLabels = selectorLabels({ name: 'metrics-server', instance: this.name, component: 'metrics-api' });
+    const labels = standardLabels({ name: 'metrics-server', instance: this.name, component: 'metrics-api', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: false,
+    });
+    const subject = { kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace };
+
+    // Upstream names: the aggregated reader must keep its system: name (what `kubectl top` users
+    // get through view/edit/admin); the others are prefixed when the instance is renamed.
+    const prefix = this.name === 'metrics-server' ? '' : `${this.name}:`;
+    this.aggregatedReaderRole = clusterScoped(new k8s.KubeClusterRole(this, 'AggregatedReader', {
+      metadata: {
+        name: `${prefix}system:aggregated-metrics-reader`,
+        labels: {
+          ...labels,
+          'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+          'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
+          'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+        },
+      },
+      rules: [{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
+    }));
+    this.clusterRole = clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: `${prefix}system:metrics-server`, labels },
+      rules: [
+        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] },
+      ],
+    }));
+    clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: `${prefix}system:metrics-server`, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
+      subjects: [subject],
+    }));
+    clusterScoped(new k8s.KubeClusterRoleBinding(this, 'AuthDelegator', {
+      metadata: { name: `${this.name}:system:auth-delegator`, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [subject],
+    }));
+    // The requestheader client CA lives in kube-system/extension-apiserver-authentication.
+    new k8s.KubeRoleBinding(this, 'AuthReader', {
+      metadata: { name: `${this.name}-auth-reader`, namespace: 'kube-system', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
+      subjects: [subject],
+    });
+
+    const args = [
+      '--cert-dir=/tmp',
+      `--secure-port=${METRICS_SERVER_PORT}`,
+      `--kubelet-preferred-address-types=${addressTypes.join(',')}`,
+      '--kubelet-use-node-status-port',
+      '--metric-resolution=15s',
+      ...(insecureKubelet ? ['--kubelet-insecure-tls'] : []),
+      ...(cert ? ['--tls-cert-file=/etc/metrics-server/tls/tls.crt', '--tls-private-key-file=/etc/metrics-server/tls/tls.key'] : []),
+    ];
+    const container: k8s.Container = {
+      name: 'metrics-server',
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      args,
+      ports: [{ name: 'https', containerPort: METRICS_SERVER_PORT, protocol: 'TCP' }],
+      resources: toResourceRequirements(resources),
+      securityContext: restrictedContainerSecurityContext(),
+      readinessProbe: httpProbe('/readyz', 'https', { scheme: 'HTTPS', periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 20 }),
+      livenessProbe: httpProbe('/livez', 'https', { scheme: 'HTTPS', periodSeconds: 10, failureThreshold: 3 }),
+      volumeMounts: [
+        { name: 'tmp-dir', mountPath: '/tmp' },
+        ...(cert ? [{ name: 'tls', mountPath: '/etc/metrics-server/tls', readOnly: true }] : []),
+      ],
+    };
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: this.replicas,
+        revisionHistoryLimit: 10,
+        // Upstream: never fewer ready replicas during a rollout (the HPA and kubectl top depend on it).
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels, annotations: externalSecretsAnnotations([cert?.secretName]) },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            // It reads nodes and pods and delegates authentication: the token is mounted here only.
+            automountServiceAccountToken: true,
+            enableServiceLinks: false,
+            priorityClassName: 'system-cluster-critical',
+            securityContext: restrictedPodSecurityContext({ runAsUser: METRICS_SERVER_UID }),
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            affinity: this.replicas > 1 ? podAntiAffinity(this.selectorLabels, 'required') : undefined,
+            containers: [container],
+            volumes: [
+              { name: 'tmp-dir', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+              ...(cert ? [{ name: 'tls', secret: { secretName: cert.secretName, defaultMode: 0o440 } }] : []),
+            ],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: { selector: this.selectorLabels, ports: [{ ...namedServicePort('https', 443), protocol: 'TCP', appProtocol: 'https' }] },
+    });
+
+    this.apiService = clusterScoped(new k8s.KubeApiService(this, 'ApiService', {
+      metadata: { name: METRICS_API_SERVICE_NAME, labels },
+      spec: {
+        service: { name: this.service.name, namespace: this.namespace, port: 443 },
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        groupPriorityMinimum: 100,
+        versionPriority: 100,
+        ...(cert ? { caBundle: cert.caBundle } : { insecureSkipTlsVerify: true }),
+      },
+    }));
+
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        // The API server proxies every metrics.k8s.io request to 10250; it is no pod.
+        ingress: [{ from: [{ ipBlock: { cidr } }], ports: [tcpPort(METRICS_SERVER_PORT)] }],
+      },
+    });
+
+    if (this.replicas > 1) {
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', { name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1 });
+    }
+
+    // prometheus-adapter (resource metrics) registers the same APIService: there can be only one.
+    this.node.addValidation({
+      validate: () => {
+        const others = metricsApiServiceEmitters(this.node.root).filter((path) => path !== this.apiService.node.path);
+        return others.map((path) => `${this.node.path}: APIService ${METRICS_API_SERVICE_NAME} is also emitted by ${path} (prometheus-adapter?): ` +
+          'the API server serves metrics.k8s.io from exactly one backend; keep metrics-server or the adapter\'s resource metrics, not both');
+      },
+    });
+  }
+}

@@ -1,0 +1,189 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { makeClusterScoped } from '../core/escape-hatches';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { MetricsEndpoint } from '../core/metrics';
+import { namespaceOf } from '../core/namespace';
+import { httpProbe } from '../core/probes';
+import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, NOBODY } from '../core/security';
+import { checkUniqueObjectNames } from '../core/unique-names';
+import { check, checkDnsLabel, checkOneOf, checkPinnedImage } from '../core/validation';
+import { imageTag } from '../core/image-contract';
+import {
+  PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_VERSION, StackProfile, STACK_PROFILES,
+} from './prometheus-common';
+
+/** Props of {@link PrometheusOperator}. */
+export interface PrometheusOperatorProps {
+  /** Name of the Deployment, ServiceAccount and Service; the ClusterRole(Binding) is `<namespace>-<name>`. @default 'prometheus-operator' */
+  readonly name?: string;
+  /** Sizes: `production` or `dev`. @default 'production' */
+  readonly profile?: StackProfile;
+  /** Pinned operator image, of the release whose CRDs are vendored (v0.93). @default PROMETHEUS_OPERATOR_DEFAULT_IMAGE */
+  readonly image?: string;
+  /** Pinned config-reloader image the operator adds to Prometheus and Alertmanager pods. @default PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE */
+  readonly configReloaderImage?: string;
+  /** CPU and memory of the operator. @default see PROMETHEUS_OPERATOR_DEFAULT_RESOURCES */
+  readonly resources?: ComputeResources;
+  /** CPU and memory of each config-reloader sidecar. @default requests 10m/32Mi, limits 100m/64Mi (dev 50m/48Mi limits) */
+  readonly configReloaderResources?: ComputeResources;
+}
+
+/** Default operator resources by profile. */
+export const PROMETHEUS_OPERATOR_DEFAULT_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
+  production: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  dev: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+};
+
+const RELOADER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
+  production: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+  dev: { requests: { cpu: '5m', memory: '24Mi' }, limits: { cpu: '50m', memory: '48Mi' } },
+};
+
+/** The operator's HTTP port (metrics, `/healthz`): `--web.listen-address=:8080`, named `http`. */
+export const PROMETHEUS_OPERATOR_PORT = 8080;
+
+const R = ['get', 'list', 'watch'];
+
+/**
+ * Least-privilege ClusterRole rules of the operator: upstream's `prometheus-operator` ClusterRole
+ * (prometheus-operator `example/rbac/prometheus-operator/`, kube-prometheus
+ * `prometheusOperator-clusterRole.yaml`) with every `*` spelled out as the verbs the operator
+ * uses: it only reads its custom resources and writes their status and finalizers; it owns the
+ * StatefulSets, ConfigMaps, Secrets and governing Services it generates; it deletes pods when a
+ * StatefulSet must be recreated. The kubelet-endpoints sync (`--kubelet-service`) is off, so it
+ * needs no write access to Endpoints; no kube-rbac-proxy, so no token/access reviews.
+ */
+export const PROMETHEUS_OPERATOR_RULES: readonly k8s.PolicyRule[] = [
+  {
+    apiGroups: ['monitoring.coreos.com'],
+    resources: ['alertmanagers', 'alertmanagerconfigs', 'prometheuses', 'prometheusagents', 'thanosrulers', 'scrapeconfigs', 'servicemonitors', 'podmonitors', 'probes', 'prometheusrules'],
+    verbs: R,
+  },
+  {
+    apiGroups: ['monitoring.coreos.com'],
+    resources: [
+      'alertmanagers', 'alertmanagers/finalizers', 'alertmanagers/status', 'prometheuses', 'prometheuses/finalizers', 'prometheuses/status',
+      'prometheusagents', 'prometheusagents/finalizers', 'prometheusagents/status', 'thanosrulers', 'thanosrulers/finalizers', 'thanosrulers/status',
+      'servicemonitors/status', 'podmonitors/status', 'probes/status', 'scrapeconfigs/status',
+    ],
+    verbs: ['update', 'patch'],
+  },
+  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: [...R, 'create', 'update', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: [...R, 'create', 'update', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] },
+  { apiGroups: [''], resources: ['services', 'services/finalizers'], verbs: ['get', 'create', 'update', 'delete'] },
+  { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+  { apiGroups: [''], resources: ['namespaces'], verbs: R },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: R },
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get'] },
+];
+
+/**
+ * The Prometheus Operator (SPEC §12), pinned to the release whose CRDs are vendored
+ * ({@link PROMETHEUS_OPERATOR_VERSION}): a one-replica Deployment under Pod Security `restricted`
+ * (uid 65534, read-only root, no capabilities), its ServiceAccount, the least-privilege
+ * ClusterRole {@link PROMETHEUS_OPERATOR_RULES} and binding, and a Service `<name>` on port `http`
+ * for its metrics (`metricsEndpoint`). It watches every namespace. The CRDs are emitted by
+ * {@link PrometheusOperatorCrds}, applied before anything else.
+ */
+export class PrometheusOperator extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  public readonly configReloaderImage: string;
+  public readonly selectorLabels: Record<string, string>;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly clusterRole: k8s.KubeClusterRole;
+  public readonly service: k8s.KubeService;
+  /** Operator metrics on the Service port `http`. */
+  public readonly metricsEndpoint: MetricsEndpoint;
+
+  constructor(scope: Construct, id: string, props: PrometheusOperatorProps = {}) {
+    super(scope, id);
+    checkUniqueObjectNames(this);
+    this.namespace = namespaceOf(this);
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'prometheus-operator', 52);
+    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
+    this.image = checkPinnedImage(this, 'image', props.image ?? PROMETHEUS_OPERATOR_DEFAULT_IMAGE);
+    this.configReloaderImage = checkPinnedImage(this, 'configReloaderImage', props.configReloaderImage ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE);
+    const minor = PROMETHEUS_OPERATOR_VERSION.split('.').slice(0, 2).join('.');
+    for (const [prop, image] of [['image', this.image], ['configReloaderImage', this.configReloaderImage]] as const) {
+      const tag = imageTag(image);
+      check(tag === undefined || tag.startsWith(`${minor}.`), this, prop, image,
+        `must be a ${minor}.x release: the vendored CRDs are those of ${PROMETHEUS_OPERATOR_VERSION} (re-vendor vendor/crds/prometheus-operator to move)`);
+    }
+    const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_OPERATOR_DEFAULT_RESOURCES[profile]);
+    const reloader = checkResources(this, 'configReloaderResources', props.configReloaderResources ?? RELOADER_RESOURCES[profile]);
+
+    this.selectorLabels = selectorLabels({ name: 'prometheus-operator', instance: this.name, component: 'controller' });
+    const labels = standardLabels({ name: 'prometheus-operator', instance: this.name, component: 'controller', partOf: 'monitoring', version: imageVersion(this.image) });
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: true,
+    });
+    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: `${this.namespace}-${this.name}`, labels },
+      rules: PROMETHEUS_OPERATOR_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups!], resources: [...r.resources!], verbs: [...r.verbs] })),
+    });
+    makeClusterScoped(this.clusterRole);
+    const binding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: `${this.namespace}-${this.name}`, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+    });
+    makeClusterScoped(binding);
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: 1,
+        revisionHistoryLimit: 5,
+        // One operator at a time: no leader election between an old and a new pod.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels, annotations: { 'kubectl.kubernetes.io/default-container': 'prometheus-operator' } },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: true,
+            enableServiceLinks: false,
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            securityContext: restrictedPodSecurityContext({ runAsUser: NOBODY, runAsGroup: NOBODY }),
+            containers: [{
+              name: 'prometheus-operator',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                `--prometheus-config-reloader=${this.configReloaderImage}`,
+                `--config-reloader-cpu-request=${reloader.requests.cpu}`,
+                `--config-reloader-cpu-limit=${reloader.limits.cpu}`,
+                `--config-reloader-memory-request=${reloader.requests.memory}`,
+                `--config-reloader-memory-limit=${reloader.limits.memory}`,
+                `--web.listen-address=:${PROMETHEUS_OPERATOR_PORT}`,
+                '--log-format=logfmt',
+              ],
+              ports: [{ name: 'http', containerPort: PROMETHEUS_OPERATOR_PORT, protocol: 'TCP' }],
+              resources: toResourceRequirements(resources),
+              securityContext: restrictedContainerSecurityContext(),
+              readinessProbe: httpProbe('/healthz', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+              livenessProbe: httpProbe('/healthz', 'http', { initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 }),
+            }],
+          },
+        },
+      },
+    });
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: {
+        selector: this.selectorLabels,
+        ports: [{ name: 'http', port: PROMETHEUS_OPERATOR_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+    this.metricsEndpoint = { component: 'prometheus-operator', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http', path: '/metrics' };
+  }
+}

@@ -1,0 +1,94 @@
+import { Construct } from 'constructs';
+import { namespaceOf } from '../core/namespace';
+import { check, checkOneOf } from '../core/validation';
+import { MetricsMonitor } from '../monitoring/metrics-monitor';
+import { checkKubeLabels } from '../monitoring/validation';
+import { Alertmanager, AlertmanagerProps } from './alertmanager';
+import { PrometheusOperatorCrds } from './crds';
+import { Prometheus, PrometheusProps } from './prometheus';
+import { PLATFORM_DISCOVERY_LABELS, StackProfile } from './prometheus-common';
+import { PrometheusOperator, PrometheusOperatorProps } from './prometheus-operator';
+import { StackAlertRules } from './stack-alerts';
+
+/** Who runs the Prometheus Operator. */
+export type OperatorMode = 'managed' | 'existing';
+
+/** Props of {@link PrometheusStack}. */
+export interface PrometheusStackProps {
+  /**
+   * `managed` (default): emit the CRDs, the operator, Prometheus, Alertmanager, their monitors and
+   * the stack alerts. `existing`: an operator (e.g. kube-prometheus-stack) already runs: emit only
+   * the stack alerts, labelled with `discoveryLabels` so that operator's Prometheus selects them;
+   * give the platform's monitors and rules the same labels.
+   */
+  readonly operator?: OperatorMode;
+  /**
+   * Labels every monitor and rule carries and the Prometheus selects. For kube-prometheus-stack
+   * installed as Helm release `kps`: `{ release: 'kps' }` (its default `serviceMonitorSelector`,
+   * `podMonitorSelector` and `ruleSelector` are `matchLabels: { release: <release> }`).
+   * @default PLATFORM_DISCOVERY_LABELS (`prometheus: platform`)
+   */
+  readonly discoveryLabels?: Record<string, string>;
+  /** Sizes of every component. @default 'production' */
+  readonly profile?: StackProfile;
+  /** Cluster name (Prometheus' `cluster` external label). */
+  readonly clusterName: string;
+  /** Emit the CRDs (managed mode only). @default true */
+  readonly crds?: boolean;
+  readonly operatorProps?: Omit<PrometheusOperatorProps, 'profile'>;
+  readonly prometheusProps?: Omit<PrometheusProps, 'profile' | 'clusterName' | 'discoveryLabels' | 'alertmanager'>;
+  readonly alertmanagerProps?: Omit<AlertmanagerProps, 'profile'>;
+  /**
+   * `job` labels of the stack's series in `existing` mode (kube-prometheus-stack release `kps`:
+   * `kps-kube-prometheus-stack-prometheus`, `...-alertmanager`, `...-operator`).
+   * @default the component ids (`prometheus`, `alertmanager`, `prometheus-operator`)
+   */
+  readonly jobs?: { readonly prometheus?: string; readonly alertmanager?: string; readonly operator?: string };
+}
+
+/**
+ * The monitoring stack of one cluster (SPEC §12), in the chart's namespace: Prometheus Operator
+ * (with its CRDs), Prometheus, Alertmanager, a ServiceMonitor for each, and the stack's own
+ * alerts; or, with `operator: 'existing'`, only the alerts for an operator already installed.
+ */
+export class PrometheusStack extends Construct {
+  public readonly mode: OperatorMode;
+  public readonly discoveryLabels: Record<string, string>;
+  public readonly crds?: PrometheusOperatorCrds;
+  public readonly operator?: PrometheusOperator;
+  public readonly prometheus?: Prometheus;
+  public readonly alertmanager?: Alertmanager;
+  public readonly monitors: MetricsMonitor[] = [];
+  public readonly alerts: StackAlertRules;
+
+  constructor(scope: Construct, id: string, props: PrometheusStackProps) {
+    super(scope, id);
+    const namespace = namespaceOf(this);
+    this.mode = checkOneOf(this, 'operator', props.operator ?? 'managed', ['managed', 'existing'] as const);
+    this.discoveryLabels = checkKubeLabels(this, 'discoveryLabels', { ...(props.discoveryLabels ?? PLATFORM_DISCOVERY_LABELS) }, true);
+    check(this.mode === 'managed' || props.crds === undefined, this, 'crds', props.crds, 'only applies to operator "managed"');
+
+    if (this.mode === 'managed') {
+      if (props.crds ?? true) this.crds = new PrometheusOperatorCrds(this, 'Crds');
+      this.operator = new PrometheusOperator(this, 'Operator', { ...props.operatorProps, profile: props.profile });
+      this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanagerProps, profile: props.profile });
+      this.prometheus = new Prometheus(this, 'Prometheus', {
+        ...props.prometheusProps,
+        profile: props.profile,
+        clusterName: props.clusterName,
+        discoveryLabels: this.discoveryLabels,
+        alertmanager: this.alertmanager.endpoint,
+      });
+      for (const endpoint of [this.operator.metricsEndpoint, this.prometheus.metricsEndpoint, this.alertmanager.metricsEndpoint]) {
+        this.monitors.push(new MetricsMonitor(this, `Monitor-${endpoint.component}`, { endpoint, labels: this.discoveryLabels }));
+      }
+    }
+    this.alerts = new StackAlertRules(this, 'Alerts', {
+      namespace,
+      labels: this.discoveryLabels,
+      prometheusJob: props.jobs?.prometheus,
+      alertmanagerJob: props.jobs?.alertmanager,
+      operatorJob: props.jobs?.operator,
+    });
+  }
+}

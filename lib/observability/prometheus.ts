@@ -1,0 +1,289 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import {
+  Prometheus as PrometheusResource,
+  PrometheusSpecAlertingAlertmanagersApiVersion,
+  PrometheusSpecAlertingAlertmanagersPort,
+  PrometheusSpecResourcesLimits,
+  PrometheusSpecResourcesRequests,
+  PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests,
+} from '../../imports/prometheuses-monitoring.coreos.com';
+import { makeClusterScoped } from '../core/escape-hatches';
+import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { MetricsEndpoint } from '../core/metrics';
+import { namespaceOf } from '../core/namespace';
+import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import { checkQuantity } from '../core/quantity';
+import { checkResources, ComputeResources } from '../core/resources';
+import { checkUniqueObjectNames } from '../core/unique-names';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { checkPrometheusDuration } from '../monitoring/promql';
+import { checkKubeLabels, checkPrometheusLabelName } from '../monitoring/validation';
+import {
+  OPERATOR_POD_PORTS, PLATFORM_DISCOVERY_LABELS, PROMETHEUS_DEFAULT_IMAGE, prometheusPodSelector, StackProfile, STACK_PROFILES,
+} from './prometheus-common';
+
+/** Where Prometheus sends alerts: an Alertmanager Service (see `Alertmanager.endpoint`). */
+export interface AlertmanagerEndpoint {
+  /** Namespace of the Service. */
+  readonly namespace: string;
+  /** Name of the Service in front of the Alertmanager pods. */
+  readonly serviceName: string;
+  /** Name of its HTTP port. @default 'web' */
+  readonly portName?: string;
+}
+
+/** Persistent storage of the TSDB. */
+export interface PrometheusStorage {
+  /** PVC size per replica, a quantity (`50Gi`). */
+  readonly size: string;
+  /** StorageClass. @default - the cluster's default class */
+  readonly storageClassName?: string;
+}
+
+/** Props of {@link Prometheus}. */
+export interface PrometheusProps {
+  /** `metadata.name` of the Prometheus resource (pods are `prometheus-<name>-<i>`). @default 'platform' */
+  readonly name?: string;
+  /** Name of the cluster, the `cluster` external label on every series and alert leaving Prometheus. */
+  readonly clusterName: string;
+  /** Sizes: `production` (2 replicas, PDB, 50Gi) or `dev` (1 replica, small). @default 'production' */
+  readonly profile?: StackProfile;
+  /** Pinned image. @default PROMETHEUS_DEFAULT_IMAGE (v3.13.2) */
+  readonly image?: string;
+  /** Replicas (each scrapes everything; Alertmanager deduplicates their alerts). @default 2 (production), 1 (dev) */
+  readonly replicas?: number;
+  /** How long samples are kept, a Prometheus duration. @default '15d' (production), '2d' (dev) */
+  readonly retention?: string;
+  /**
+   * Size at which the oldest blocks are deleted (`<n>{B,KB,MB,GB,TB,PB,EB}`, powers of 1024 in
+   * Prometheus); must stay below the volume size (WAL and compaction need room).
+   * @default 80% of the storage size
+   */
+  readonly retentionSize?: string;
+  /** The PVC of each replica. @default 50Gi (production), 5Gi (dev), default StorageClass */
+  readonly storage?: PrometheusStorage;
+  /** CPU and memory of the prometheus container. @default see PROMETHEUS_DEFAULT_RESOURCES */
+  readonly resources?: ComputeResources;
+  /**
+   * Labels the ServiceMonitors, PodMonitors, Probes and PrometheusRules must carry to be selected
+   * (in every namespace). @default PLATFORM_DISCOVERY_LABELS (`prometheus: platform`)
+   */
+  readonly discoveryLabels?: Record<string, string>;
+  /** Where alerts go. @default - none (alerts are evaluated, not sent) */
+  readonly alertmanager?: AlertmanagerEndpoint;
+  /** Default scrape interval. @default '30s' */
+  readonly scrapeInterval?: string;
+  /** Rule evaluation interval. @default '30s' */
+  readonly evaluationInterval?: string;
+  /** More external labels (`region`, `environment`); `cluster` is set from clusterName. @default - none */
+  readonly externalLabels?: Record<string, string>;
+}
+
+/** Default resources by profile. */
+export const PROMETHEUS_DEFAULT_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
+  production: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+  dev: { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '500m', memory: '768Mi' } },
+};
+
+const DEFAULTS: Record<StackProfile, { replicas: number; retention: string; storage: string }> = {
+  production: { replicas: 2, retention: '15d', storage: '50Gi' },
+  dev: { replicas: 1, retention: '2d', storage: '5Gi' },
+};
+
+/** uid/gid the Prometheus Operator documentation recommends for Prometheus (non-root, fsGroup owns the TSDB volume). */
+export const PROMETHEUS_UID = 1000;
+export const PROMETHEUS_FS_GROUP = 2000;
+
+const RETENTION_SIZE = /^(0|([0-9]*(\.[0-9]+)?(B|KB|MB|GB|TB|PB|EB)))$/;
+const UNIT: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50, EB: 2 ** 60 };
+
+/**
+ * The platform's Prometheus (SPEC §12): a `monitoring.coreos.com/v1` Prometheus resource the
+ * Prometheus Operator turns into a StatefulSet, plus what the operator does not create: the
+ * ServiceAccount with read-only discovery RBAC (ClusterRole, as kube-prometheus' `prometheus-k8s`
+ * role, extended to every namespace), a Service `prometheus-<name>` (port `web`), and in
+ * production a PodDisruptionBudget over its 2 replicas.
+ *
+ * It selects exactly the monitors and rules that carry {@link PLATFORM_DISCOVERY_LABELS} (or
+ * `discoveryLabels`), in every namespace; `externalLabels.cluster` names the cluster; pods run
+ * under Pod Security `restricted` (non-root uid 1000, fsGroup 2000, RuntimeDefault seccomp; the
+ * operator sets the containers' read-only root, no privilege escalation, every capability dropped).
+ */
+export class Prometheus extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  public readonly replicas: number;
+  public readonly apiObject: PrometheusResource;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly clusterRole: k8s.KubeClusterRole;
+  public readonly service: k8s.KubeService;
+  public readonly podDisruptionBudget?: PodDisruptionBudget;
+  /** Labels the operator gives the pods (what the Service and PDB select). */
+  public readonly podSelector: Record<string, string>;
+  /** Labels the selected monitors and rules must carry. */
+  public readonly discoveryLabels: Record<string, string>;
+  /** Prometheus' own metrics on the Service port `web`. */
+  public readonly metricsEndpoint: MetricsEndpoint;
+  /** `http://prometheus-<name>.<namespace>.svc:9090`: the query API (Grafana's datasource). */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: PrometheusProps) {
+    super(scope, id);
+    checkUniqueObjectNames(this);
+    this.namespace = namespaceOf(this);
+    this.name = checkDnsLabel(this, 'name', props.name ?? 'platform', 40);
+    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
+    const clusterName = checkLabelValue(this, 'clusterName', props.clusterName);
+    check(typeof clusterName === 'string' && clusterName.length > 0, this, 'clusterName', clusterName, 'must name the cluster (a non-empty label value)');
+    this.image = checkPinnedImage(this, 'image', props.image ?? PROMETHEUS_DEFAULT_IMAGE);
+    const version = imageVersion(this.image);
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? DEFAULTS[profile].replicas, 1, 10);
+    const retention = checkPrometheusDuration(this, 'retention', props.retention ?? DEFAULTS[profile].retention, 3600_000);
+    const storageSize = props.storage?.size ?? DEFAULTS[profile].storage;
+    const storageBytes = checkQuantity(this, 'storage.size', storageSize);
+    check(storageBytes >= 2 ** 30, this, 'storage.size', storageSize, 'must be at least 1Gi');
+    const storageClassName = props.storage?.storageClassName === undefined ? undefined : checkDnsSubdomain(this, 'storage.storageClassName', props.storage.storageClassName);
+    const retentionSize = props.retentionSize ?? `${Math.floor((storageBytes * 0.8) / 2 ** 20)}MB`;
+    check(RETENTION_SIZE.test(retentionSize), this, 'retentionSize', retentionSize, 'must be a Prometheus byte size such as "40GB" (units B, KB, MB, GB, TB, PB, EB)');
+    const m = /^([0-9.]+)([A-Z]+)$/.exec(retentionSize);
+    const retentionBytes = m ? Number(m[1]) * UNIT[m[2]] : 0;
+    check(retentionBytes > 0 && retentionBytes <= storageBytes * 0.9, this, 'retentionSize', retentionSize,
+      `must be positive and at most 90% of storage.size (${storageSize}): the WAL and compaction need the rest`);
+    const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_DEFAULT_RESOURCES[profile]);
+    this.discoveryLabels = checkKubeLabels(this, 'discoveryLabels', { ...(props.discoveryLabels ?? PLATFORM_DISCOVERY_LABELS) }, true);
+    const scrapeInterval = checkPrometheusDuration(this, 'scrapeInterval', props.scrapeInterval ?? '30s', 1000);
+    const evaluationInterval = checkPrometheusDuration(this, 'evaluationInterval', props.evaluationInterval ?? '30s', 1000);
+    const extra = props.externalLabels ?? {};
+    for (const [key, value] of Object.entries(extra)) {
+      checkPrometheusLabelName(this, 'externalLabels key', key);
+      check(key !== 'cluster', this, 'externalLabels key', key, 'is set from clusterName');
+      check(typeof value === 'string' && value.length > 0, this, `externalLabels[${key}]`, value, 'must be a non-empty string');
+    }
+    if (props.alertmanager) {
+      checkDnsLabel(this, 'alertmanager.namespace', props.alertmanager.namespace);
+      checkDnsLabel(this, 'alertmanager.serviceName', props.alertmanager.serviceName);
+    }
+
+    const resourceName = `prometheus-${this.name}`;
+    const labels = standardLabels({ name: 'prometheus', instance: this.name, component: 'prometheus', partOf: 'monitoring', version });
+    this.podSelector = prometheusPodSelector(this.name);
+    this.url = `http://${resourceName}.${this.namespace}.svc:${OPERATOR_POD_PORTS.prometheus[0].containerPort}`;
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: resourceName, labels },
+      // Prometheus calls the API for service discovery: the pod mounts the token (the operator's default).
+      automountServiceAccountToken: true,
+    });
+    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: `${this.namespace}-${resourceName}`, labels },
+      rules: [
+        // Target discovery (kubernetes_sd_configs of every ServiceMonitor/PodMonitor), in every namespace.
+        { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+        // kube-prometheus' prometheus-k8s ClusterRole: kubelet metrics and the API servers' /metrics.
+        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+        { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
+      ],
+    });
+    makeClusterScoped(this.clusterRole);
+    const binding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: `${this.namespace}-${resourceName}`, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+    });
+    makeClusterScoped(binding);
+
+    const selector = { matchLabels: { ...this.discoveryLabels } };
+    const everyNamespace = {};
+    this.apiObject = new PrometheusResource(this, 'Resource', {
+      metadata: { name: this.name, labels },
+      spec: {
+        image: this.image,
+        version,
+        replicas: this.replicas,
+        serviceAccountName: this.serviceAccount.name,
+        podMetadata: { labels: { 'app.kubernetes.io/part-of': 'monitoring', 'app.kubernetes.io/component': 'prometheus' } },
+        externalLabels: { ...extra, cluster: clusterName! },
+        scrapeInterval,
+        evaluationInterval,
+        retention,
+        retentionSize,
+        serviceMonitorSelector: selector,
+        serviceMonitorNamespaceSelector: everyNamespace,
+        podMonitorSelector: selector,
+        podMonitorNamespaceSelector: everyNamespace,
+        probeSelector: selector,
+        probeNamespaceSelector: everyNamespace,
+        ruleSelector: selector,
+        ruleNamespaceSelector: everyNamespace,
+        resources: {
+          requests: { cpu: PrometheusSpecResourcesRequests.fromString(resources.requests.cpu), memory: PrometheusSpecResourcesRequests.fromString(resources.requests.memory) },
+          limits: { cpu: PrometheusSpecResourcesLimits.fromString(resources.limits.cpu), memory: PrometheusSpecResourcesLimits.fromString(resources.limits.memory) },
+        },
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: PROMETHEUS_UID,
+          runAsGroup: PROMETHEUS_FS_GROUP,
+          fsGroup: PROMETHEUS_FS_GROUP,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+        storage: {
+          volumeClaimTemplate: {
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName,
+              resources: { requests: { storage: PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(storageSize) } },
+            },
+          },
+        },
+        alerting: props.alertmanager ? {
+          alertmanagers: [{
+            namespace: props.alertmanager.namespace,
+            name: props.alertmanager.serviceName,
+            port: PrometheusSpecAlertingAlertmanagersPort.fromString(props.alertmanager.portName ?? 'web'),
+            apiVersion: PrometheusSpecAlertingAlertmanagersApiVersion.V2,
+          }],
+        } : undefined,
+        // Spread replicas over nodes (the operator adds no anti-affinity of its own).
+        affinity: this.replicas > 1 && profile === 'production' ? {
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: this.podSelector } }],
+          },
+        } : undefined,
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: resourceName, labels },
+      spec: {
+        selector: this.podSelector,
+        // Queries of one client stick to one replica (replicas do not share data).
+        sessionAffinity: 'ClientIP',
+        ports: [
+          { name: 'web', port: 9090, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },
+          { name: 'reloader-web', port: 8080, targetPort: k8s.IntOrString.fromString('reloader-web'), protocol: 'TCP' },
+        ],
+      },
+    });
+    if (this.replicas > 1) {
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'PodDisruptionBudget', {
+        name: resourceName, labels, selector: this.podSelector, maxUnavailable: 1,
+      });
+    }
+    this.metricsEndpoint = { component: 'prometheus', namespace: this.namespace, via: 'service', selector: selectorLabels({ name: 'prometheus', instance: this.name, component: 'prometheus' }), portName: 'web', path: '/metrics' };
+    this.node.addValidation({ validate: () => this.verifyOutput() });
+  }
+
+  /** Synth-time proof that the typed class kept the fields the platform depends on. */
+  private verifyOutput(): string[] {
+    const spec = this.apiObject.toJson().spec ?? {};
+    const missing = ['serviceMonitorSelector', 'podMonitorSelector', 'ruleSelector', 'serviceMonitorNamespaceSelector', 'podMonitorNamespaceSelector',
+      'ruleNamespaceSelector', 'externalLabels', 'retention', 'retentionSize', 'storage', 'securityContext', 'resources', 'serviceAccountName']
+      .filter((field) => spec[field] === undefined);
+    return missing.length === 0 ? [] : [`Prometheus ${this.name} lost ${missing.join(', ')} on the way to JSON`];
+  }
+}
