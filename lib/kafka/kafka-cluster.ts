@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { contentAddressedConfigMap } from '../core/config-map';
-import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
+import { imageVersion, selectorLabels, standardLabels, WorkloadIdentity } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
 import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
@@ -259,8 +259,7 @@ interface NodeGroupSpec {
   readonly replicas: number;
   readonly partition: number;
   readonly resources: ComputeResources;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
+  readonly storage: CheckedStorage;
   readonly selector: Record<string, string>;
   readonly labels: Record<string, string>;
   /** Listener ports this group serves, by port name. */
@@ -281,6 +280,76 @@ interface NodeGroup {
   readonly statefulSet: k8s.KubeStatefulSet;
   readonly headlessService: k8s.KubeService;
   readonly podDisruptionBudget?: PodDisruptionBudget;
+}
+
+/** Pod settings shared by the brokers and the dedicated controllers. */
+interface PodSettings {
+  readonly antiAffinity: AntiAffinityMode;
+  readonly zoneSpread: boolean;
+  readonly grace: number;
+  readonly startupBudgetSeconds: number;
+  readonly logging: { readonly file: string; readonly content: string; readonly opts: string };
+  readonly metrics?: CheckedMetrics;
+  /** KRaft mode: the id start.sh formats the storage with. */
+  readonly clusterId?: string;
+}
+
+interface CheckedListener {
+  readonly name: string;
+  readonly port: number;
+}
+
+interface CheckedStorage {
+  readonly size: string;
+  readonly storageClassName?: string;
+}
+
+interface CheckedMetrics {
+  readonly image: string;
+  readonly jarPath: string;
+  readonly port: number;
+  readonly jmxPort: number;
+  readonly resources: ComputeResources;
+}
+
+/** Where the metadata lives: `zookeeper.connect`, or the KRaft voters. */
+interface ResolvedMetadata {
+  /** ZooKeeper mode: the ensemble the brokers must be let into. */
+  readonly ensemble?: ZookeeperEnsemble;
+  readonly zookeeperConnect?: string;
+  readonly controllerQuorumVoters?: string;
+  /** `server.properties` entries of the brokers that depend on the mode. */
+  readonly brokerProperties: KafkaPropertyList;
+}
+
+/** {@link KafkaClusterProps} after validation and defaults: what the render methods read. */
+interface ResolvedProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly mode: KafkaMode['type'];
+  readonly replicas: number;
+  readonly image: string;
+  readonly clusterDomain: string;
+  readonly partition: number;
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+  readonly heapMiB: number;
+  readonly selectorLabels: Record<string, string>;
+  readonly controllerSelectorLabels?: Record<string, string>;
+  /** Labels of the broker objects (and of the shared ServiceAccount). */
+  readonly labels: Record<string, string>;
+  readonly headlessServiceName: string;
+  readonly brokerListener: CheckedListener;
+  /** KRaft mode only. */
+  readonly controllerListener?: CheckedListener;
+  readonly brokerHosts: string[];
+  readonly bootstrapServers: string;
+  readonly metadata: ResolvedMetadata;
+  readonly monitoringNamespace: string;
+  readonly pod: PodSettings;
+  readonly brokers: NodeGroupSpec;
+  /** KRaft mode with dedicated controllers only. */
+  readonly controllers?: NodeGroupSpec;
 }
 
 /**
@@ -350,256 +419,37 @@ export class KafkaCluster extends PlatformWorkload {
   /** The JMX exporter's `/metrics` on the headless Services (port `metrics`); undefined when metrics are off. */
   public readonly metricsEndpoint?: MetricsEndpoint;
 
+  private readonly resolved: ResolvedProps;
   private readonly clients: NetworkPeer[] = [];
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'kafka', 41);
-    this.namespace = namespaceOf(this);
-    const mode = props.mode;
-    check(mode !== undefined && mode !== null && (mode.type === 'zookeeper' || mode.type === 'kraft'), this, 'mode.type',
-      (mode as { type?: unknown } | undefined)?.type, 'must be "zookeeper" (with an ensemble) or "kraft" (with a clusterId)');
-    this.mode = mode.type;
-    const dedicated = mode.type === 'kraft' && mode.controllers !== undefined;
+    const r = this.resolved = this.resolve(props);
+    ({
+      name: this.name, namespace: this.namespace, mode: this.mode, replicas: this.replicas, image: this.image,
+      clusterDomain: this.clusterDomain, selectorLabels: this.selectorLabels, controllerSelectorLabels: this.controllerSelectorLabels,
+      headlessServiceName: this.headlessServiceName, partition: this.partition, replicationFactor: this.replicationFactor,
+      minInsyncReplicas: this.minInsyncReplicas, heapMiB: this.heapMiB, brokerHosts: this.brokerHosts,
+      bootstrapServers: this.bootstrapServers, brokerListener: { port: this.brokerPort },
+      metadata: { zookeeperConnect: this.zookeeperConnect, controllerQuorumVoters: this.controllerQuorumVoters },
+    } = r);
 
-    // Brokers and, in KRaft, the quorum.
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? 3, 1, KAFKA_CONTROLLER_ID_OFFSET);
-    if (mode.type === 'kraft' && !dedicated) {
-      check(this.replicas % 2 === 1, this, 'replicas', this.replicas,
-        'in combined KRaft mode every broker is also a controller: must be an odd integer (1, 3, 5, ...) so a majority quorum survives failures; or use dedicated controllers');
+    const serviceAccountName = this.createServiceAccount().name;
+    ({ statefulSet: this.statefulSet, headlessService: this.headlessService, podDisruptionBudget: this.podDisruptionBudget }
+      = this.createNodeGroup(r.brokers, serviceAccountName));
+    if (r.controllers) {
+      ({ statefulSet: this.controllerStatefulSet, headlessService: this.controllerHeadlessService, podDisruptionBudget: this.controllerPodDisruptionBudget }
+        = this.createNodeGroup(r.controllers, serviceAccountName));
+      this.controllerNetworkPolicy = this.createControllerNetworkPolicy(r.controllers);
     }
-    const controllerReplicas = dedicated ? this.checkControllerReplicas((mode as KafkaKraftMode).controllers!.replicas ?? 3) : 0;
-
-    // Image and version.
-    this.image = checkPinnedImage(this, 'image', props.image ?? (mode.type === 'zookeeper' ? KAFKA_ZOOKEEPER_MODE_IMAGE : KAFKA_KRAFT_MODE_IMAGE));
-    const version = kafkaVersionOf(this.image);
-    if (mode.type === 'zookeeper') {
-      check(version === undefined || version.major < 4, this, 'image', this.image,
-        `Kafka 4.0 removed ZooKeeper mode: use a 3.x image (default ${KAFKA_ZOOKEEPER_MODE_IMAGE}) or KRaft mode`);
-    } else {
-      check(version === undefined || version.major > 3 || (version.major === 3 && version.minor >= 3), this, 'image', this.image,
-        `KRaft mode needs Kafka 3.3 or later (default ${KAFKA_KRAFT_MODE_IMAGE})`);
-    }
-    const logging = kafkaLoggingFor(version?.major ?? (mode.type === 'zookeeper' ? 3 : 4));
-
-    this.clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_BROKER_RESOURCES);
-    checkJvmMemoryLimit(this, 'resources.limits.memory', resources.limits.memory);
-    const storage = this.checkStorage('storage', props.storage, '100Gi');
-    this.partition = checkInteger(this, 'partition', props.partition ?? 0, 0, this.replicas);
-    const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 30);
-    const startupBudgetSeconds = checkInteger(this, 'startupBudgetSeconds', props.startupBudgetSeconds ?? 600, 30);
-    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
-
-    // Listeners and ports.
-    const brokerListener = this.checkListener('listeners.broker', props.listeners?.broker, 'BROKER', KAFKA_DEFAULT_PORTS.broker);
-    const controllerListener = mode.type === 'kraft'
-      ? this.checkListener('listeners.controller', props.listeners?.controller, 'CONTROLLER', KAFKA_DEFAULT_PORTS.controller)
-      : undefined;
-    if (controllerListener) {
-      check(controllerListener.name !== brokerListener.name, this, 'listeners.controller.name', controllerListener.name, 'must differ from listeners.broker.name');
-    }
-    this.brokerPort = brokerListener.port;
-    const metrics = this.checkMetrics(props.metrics);
-    const usedPorts: Array<[string, number]> = [['listeners.broker.port', brokerListener.port]];
-    if (controllerListener) usedPorts.push(['listeners.controller.port', controllerListener.port]);
-    if (metrics) usedPorts.push(['metrics.port', metrics.port], ['metrics.jmxPort', metrics.jmxPort]);
-    usedPorts.forEach(([prop, port], i) => {
-      const clash = usedPorts.slice(0, i).find(([, other]) => other === port);
-      check(!clash, this, prop, port, `must differ from ${clash?.[0]} (${clash?.[1]})`);
-    });
-
-    // Durable topic defaults.
-    this.replicationFactor = this.checkBounded('replicationFactor', props.replicationFactor ?? Math.min(3, this.replicas), this.replicas,
-      `default.replication.factor must be an integer from 1 to ${this.replicas} (the broker count)`);
-    this.minInsyncReplicas = this.checkBounded('minInsyncReplicas', props.minInsyncReplicas ?? Math.min(2, this.replicationFactor), this.replicationFactor,
-      `min.insync.replicas must be an integer from 1 to ${this.replicationFactor} (the replication factor), or every acks=all write fails`);
-    const internalRf = Math.min(3, this.replicas);
-    check(props.autoCreateTopics === undefined || typeof props.autoCreateTopics === 'boolean', this, 'autoCreateTopics', props.autoCreateTopics, 'must be true or false');
-    const extraConfig = this.checkExtraConfig(props.config ?? {});
-
-    // Names, labels, addresses.
-    this.headlessServiceName = `${this.name}-hs`;
-    const identity = (component: Role) => ({ name: 'kafka', instance: this.name, component, partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
-    this.selectorLabels = selectorLabels(identity('broker'));
-    const brokerLabels = standardLabels(identity('broker'));
-    const svcDomain = `${this.namespace}.svc.${this.clusterDomain}`;
-    const brokerPodDomain = `${this.headlessServiceName}.${svcDomain}`;
-    this.brokerHosts = Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}.${brokerPodDomain}`);
-    this.bootstrapServers = this.brokerHosts.map((host) => `${host}:${brokerListener.port}`).join(',');
-
-    const controllerName = `${this.name}-controller`;
-    const controllerServiceName = `${controllerName}-hs`;
-    if (dedicated) this.controllerSelectorLabels = selectorLabels(identity('controller'));
-
-    // Shared server.properties parts.
-    const durability: KafkaPropertyList = [
-      ['default.replication.factor', String(this.replicationFactor)],
-      ['min.insync.replicas', String(this.minInsyncReplicas)],
-      ['offsets.topic.replication.factor', String(internalRf)],
-      ['transaction.state.log.replication.factor', String(internalRf)],
-      ['transaction.state.log.min.isr', String(Math.min(2, internalRf))],
-      ['unclean.leader.election.enable', 'false'],
-      ['auto.create.topics.enable', String(props.autoCreateTopics ?? false)],
-    ];
-    const common: KafkaPropertyList = [['log.dirs', KAFKA_PATHS.logDirs], ...durability, ...extraConfig];
-    const brokerListeners: KafkaPropertyList = [['inter.broker.listener.name', brokerListener.name]];
-
-    let brokerProperties: KafkaPropertyList;
-    if (mode.type === 'zookeeper') {
-      check(mode.ensemble instanceof ZookeeperEnsemble, this, 'mode.ensemble', String(mode.ensemble), 'must be a ZookeeperEnsemble construct');
-      const chroot = mode.chroot;
-      if (chroot !== undefined) {
-        check(typeof chroot === 'string' && CHROOT.test(chroot) && chroot.split('/')[1] !== 'zookeeper', this, 'mode.chroot', chroot,
-          'must be an absolute ZooKeeper path such as "/kafka": "/"-separated segments of letters, digits, ".", "_" and "-", not starting with "." and not under the reserved /zookeeper');
-      }
-      this.zookeeperConnect = `${mode.ensemble.connectString}${chroot ?? ''}`;
-      brokerProperties = [
-        ['listeners', `${brokerListener.name}://:${brokerListener.port}`],
-        ['listener.security.protocol.map', `${brokerListener.name}:PLAINTEXT`],
-        ...brokerListeners,
-        ['zookeeper.connect', this.zookeeperConnect],
-        ['zookeeper.connection.timeout.ms', '18000'],
-        ...common,
-      ];
-      mode.ensemble.allowClient(this);
-      this.flowDeclarations.add({ name: 'kafka -> zookeeper client port', from: this.podRef, to: mode.ensemble.podRef, port: ZOOKEEPER_PORTS.client });
-    } else {
-      check(isKafkaClusterId(mode.clusterId), this, 'mode.clusterId', mode.clusterId,
-        'must be a Kafka cluster id: 22 base64url characters encoding 16 bytes (run `kafka-storage.sh random-uuid` once and keep the result), not a reserved id');
-      const ctl = controllerListener!;
-      const voters = dedicated
-        ? Array.from({ length: controllerReplicas }, (_, i) =>
-          `${KAFKA_CONTROLLER_ID_OFFSET + i}@${controllerName}-${i}.${controllerServiceName}.${svcDomain}:${ctl.port}`)
-        : this.brokerHosts.map((host, i) => `${i}@${host}:${ctl.port}`);
-      this.controllerQuorumVoters = voters.join(',');
-      const quorum: KafkaPropertyList = [
-        ['controller.quorum.voters', this.controllerQuorumVoters],
-        ['controller.listener.names', ctl.name],
-      ];
-      brokerProperties = dedicated
-        ? [
-          ['process.roles', 'broker'],
-          ...quorum,
-          ['listeners', `${brokerListener.name}://:${brokerListener.port}`],
-          ['listener.security.protocol.map', `${brokerListener.name}:PLAINTEXT,${ctl.name}:PLAINTEXT`],
-          ...brokerListeners,
-          ...common,
-        ]
-        : [
-          ['process.roles', 'broker,controller'],
-          ...quorum,
-          ['listeners', `${brokerListener.name}://:${brokerListener.port},${ctl.name}://:${ctl.port}`],
-          ['listener.security.protocol.map', `${brokerListener.name}:PLAINTEXT,${ctl.name}:PLAINTEXT`],
-          ...brokerListeners,
-          ...common,
-        ];
-    }
-
-    // Shared pod pieces.
-    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels: brokerLabels },
-      automountServiceAccountToken: false,
-    });
-    const pod = {
-      serviceAccountName: serviceAccount.name,
-      antiAffinity: checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'required'),
-      zoneSpread: checkBoolean(this, 'zoneSpread', props.zoneSpread) ?? false,
-      grace,
-      startupBudgetSeconds,
-      logging,
-      metrics,
-      clusterId: mode.type === 'kraft' ? mode.clusterId : undefined,
-    };
-
-    const brokers = this.createNodeGroup({
-      component: 'broker',
-      stsName: this.name,
-      serviceName: this.headlessServiceName,
-      replicas: this.replicas,
-      partition: this.partition,
-      resources,
-      storageSize: storage.size,
-      storageClassName: storage.storageClassName,
-      selector: this.selectorLabels,
-      labels: brokerLabels,
-      ports: mode.type === 'kraft' && !dedicated
-        ? [{ name: 'broker', port: brokerListener.port }, { name: 'controller', port: controllerListener!.port }]
-        : [{ name: 'broker', port: brokerListener.port }],
-      probePort: 'broker',
-      properties: brokerProperties,
-      idProperty: mode.type === 'zookeeper' ? 'broker.id' : 'node.id',
-      idOffset: 0,
-      advertised: { listenerName: brokerListener.name, port: brokerListener.port },
-      pdbName: `${this.name}-pdb`,
-      quorumVoters: mode.type === 'kraft' && !dedicated ? this.controllerQuorumVoters : undefined,
-    }, pod);
-    this.statefulSet = brokers.statefulSet;
-    this.headlessService = brokers.headlessService;
-    this.podDisruptionBudget = brokers.podDisruptionBudget;
-    this.heapMiB = jvmHeapMiB(resources.limits.memory);
-
-    const kafkaPods = { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': this.name };
-    if (dedicated) {
-      const options = (mode as KafkaKraftMode).controllers!;
-      const ctl = controllerListener!;
-      const controllerLabels = standardLabels(identity('controller'));
-      const controllers = this.createNodeGroup({
-        component: 'controller',
-        stsName: controllerName,
-        serviceName: controllerServiceName,
-        replicas: controllerReplicas,
-        partition: checkInteger(this, 'mode.controllers.partition', options.partition ?? 0, 0, controllerReplicas),
-        resources: checkControllerResources(this, options.resources ?? DEFAULT_CONTROLLER_RESOURCES),
-        storageSize: this.checkStorage('mode.controllers.storage', options.storage, '10Gi').size,
-        storageClassName: options.storage?.storageClassName,
-        selector: this.controllerSelectorLabels!,
-        labels: controllerLabels,
-        ports: [{ name: 'controller', port: ctl.port }],
-        probePort: 'controller',
-        properties: [
-          ['process.roles', 'controller'],
-          ['controller.quorum.voters', this.controllerQuorumVoters!],
-          ['controller.listener.names', ctl.name],
-          ['listeners', `${ctl.name}://:${ctl.port}`],
-          ['listener.security.protocol.map', `${ctl.name}:PLAINTEXT`],
-          ...common,
-        ],
-        idProperty: 'node.id',
-        idOffset: KAFKA_CONTROLLER_ID_OFFSET,
-        pdbName: `${controllerName}-pdb`,
-        quorumVoters: this.controllerQuorumVoters,
-      }, pod);
-      this.controllerStatefulSet = controllers.statefulSet;
-      this.controllerHeadlessService = controllers.headlessService;
-      this.controllerPodDisruptionBudget = controllers.podDisruptionBudget;
-
-      // Brokers and controllers reach the controller quorum port; monitoring scrapes the exporter.
-      this.controllerNetworkPolicy = new k8s.KubeNetworkPolicy(this, 'ControllerNetworkPolicy', {
-        metadata: { name: controllerName, labels: controllerLabels },
-        spec: {
-          podSelector: { matchLabels: this.controllerSelectorLabels! },
-          policyTypes: ['Ingress'],
-          ingress: [
-            { from: [{ podSelector: { matchLabels: this.selectorLabels } }, { podSelector: { matchLabels: this.controllerSelectorLabels! } }], ports: [tcpPort(ctl.port)] },
-            ...(metrics ? [{ from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(metrics.port)] }] : []),
-          ],
-        },
-      });
-    }
-
-    this.networkPolicy = this.createBrokerNetworkPolicy(brokerLabels, {
-      brokerPort: brokerListener.port,
-      combinedControllerPort: mode.type === 'kraft' && !dedicated ? controllerListener!.port : undefined,
-      metricsPort: metrics?.port,
-      monitoringNamespace,
-    });
-
-    if (metrics) {
+    this.networkPolicy = this.createBrokerNetworkPolicy();
+    if (r.pod.metrics) {
+      const kafkaPods = { 'app.kubernetes.io/name': 'kafka', 'app.kubernetes.io/instance': this.name };
       this.metricsEndpoint = { component: 'kafka', namespace: this.namespace, via: 'service', selector: kafkaPods, portName: 'metrics' };
     }
-    this.declareFlows(brokerListener.port, controllerListener?.port, metrics?.port, monitoringNamespace);
+    if (r.metadata.ensemble) this.joinZookeeper(r.metadata.ensemble);
+    this.declareFlows();
   }
 
   /**
@@ -618,41 +468,276 @@ export class KafkaCluster extends PlatformWorkload {
   }
 
   /**
-   * The flows the cluster needs and admits (clients come with {@link allowClient}): broker to broker
-   * replication, the KRaft controller quorum (combined: broker to broker on the controller port;
-   * dedicated: brokers and controllers to the controllers), scrapes of the exporters. The
-   * ZooKeeper client flow is declared with the ensemble.
+   * Validates every prop and derives every default, name and `server.properties` entry, before
+   * any object exists: a bad prop throws with nothing half-built.
    */
-  private declareFlows(brokerPort: number, controllerPort: number | undefined, metricsPort: number | undefined, monitoringNamespace: string): void {
-    const brokers = this.podRef;
-    this.flowDeclarations.add({ name: 'kafka broker -> kafka broker', from: brokers, to: brokers, port: brokerPort });
-    const controllers = this.controllerSelectorLabels ? { namespace: this.namespace, labels: { ...this.controllerSelectorLabels } } : undefined;
-    if (controllerPort !== undefined && !controllers) {
-      this.flowDeclarations.add({ name: 'kafka controller quorum', from: brokers, to: brokers, port: controllerPort });
-    }
-    if (controllerPort !== undefined && controllers) {
-      this.flowDeclarations.add({ name: 'kafka broker -> kafka controller', from: brokers, to: controllers, port: controllerPort });
-      this.flowDeclarations.add({ name: 'kafka controller quorum', from: controllers, to: controllers, port: controllerPort });
-    }
-    if (metricsPort !== undefined) {
-      this.declareScrape(monitoringNamespace, metricsPort);
-      if (controllers) this.declareScrape(monitoringNamespace, metricsPort, controllers, 'kafka controller metrics');
-    }
-    this.flowDeclarations.annotate(this.statefulSet);
+  private resolve(props: KafkaClusterProps): ResolvedProps {
+    const name = checkDnsLabel(this, 'name', props.name ?? 'kafka', 41);
+    const namespace = namespaceOf(this);
+    const mode = props.mode;
+    check(mode !== undefined && mode !== null && (mode.type === 'zookeeper' || mode.type === 'kraft'), this, 'mode.type',
+      (mode as { type?: unknown } | undefined)?.type, 'must be "zookeeper" (with an ensemble) or "kraft" (with a clusterId)');
+    const controllerOptions = mode.type === 'kraft' ? mode.controllers : undefined;
+    const replicas = this.resolveReplicas(props.replicas ?? 3, mode.type, controllerOptions !== undefined);
+    const controllerReplicas = controllerOptions ? this.checkControllerReplicas(controllerOptions.replicas ?? 3) : 0;
+    const { image, logging } = this.resolveImage(props.image, mode.type);
+    const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_BROKER_RESOURCES);
+    checkJvmMemoryLimit(this, 'resources.limits.memory', resources.limits.memory);
+    const storage = this.checkStorage('storage', props.storage, '100Gi');
+    const partition = checkInteger(this, 'partition', props.partition ?? 0, 0, replicas);
+    const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 30);
+    const startupBudgetSeconds = checkInteger(this, 'startupBudgetSeconds', props.startupBudgetSeconds ?? 600, 30);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const { broker, controller, metrics } = this.resolvePorts(props.listeners, props.metrics, mode.type);
+    const durability = this.resolveDurability(props, replicas);
+    const common: KafkaPropertyList = [['log.dirs', KAFKA_PATHS.logDirs], ...durability.properties, ...this.checkExtraConfig(props.config ?? {})];
+
+    // Names, labels, addresses, then what the mode needs.
+    const identity = (component: Role): WorkloadIdentity => ({ name: 'kafka', instance: name, component, partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(image) });
+    const brokerIdentity = identity('broker');
+    const headlessServiceName = `${name}-hs`;
+    const svcDomain = `${namespace}.svc.${clusterDomain}`;
+    const brokerHosts = Array.from({ length: replicas }, (_, i) => `${name}-${i}.${headlessServiceName}.${svcDomain}`);
+    const controllerName = `${name}-controller`;
+    const metadata = mode.type === 'zookeeper'
+      ? this.resolveZookeeper(mode, broker, common)
+      : this.resolveKraft(mode, broker, controller!, common, brokerHosts, controllerOptions
+        && Array.from({ length: controllerReplicas }, (_, i) => `${controllerName}-${i}.${controllerName}-hs.${svcDomain}`));
+
+    const pod: PodSettings = {
+      antiAffinity: checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'required'),
+      zoneSpread: checkBoolean(this, 'zoneSpread', props.zoneSpread) ?? false,
+      grace, startupBudgetSeconds, logging, metrics,
+      clusterId: mode.type === 'kraft' ? mode.clusterId : undefined,
+    };
+    const brokers = this.resolveBrokers({
+      name, headlessServiceName, replicas, partition, resources, storage, identity: brokerIdentity, broker, controller, metadata,
+      idProperty: mode.type === 'zookeeper' ? 'broker.id' : 'node.id', combined: mode.type === 'kraft' && !controllerOptions,
+    });
+    const controllers = controllerOptions
+      ? this.resolveControllers(controllerOptions, controllerName, controllerReplicas, identity('controller'), controller!, metadata.controllerQuorumVoters!, common)
+      : undefined;
+    return {
+      name, namespace, mode: mode.type, replicas, image, clusterDomain, partition,
+      replicationFactor: durability.replicationFactor, minInsyncReplicas: durability.minInsyncReplicas, heapMiB: jvmHeapMiB(resources.limits.memory),
+      selectorLabels: brokers.selector, controllerSelectorLabels: controllers?.selector, labels: brokers.labels, headlessServiceName,
+      brokerListener: broker, controllerListener: controller,
+      brokerHosts, bootstrapServers: brokerHosts.map((host) => `${host}:${broker.port}`).join(','),
+      metadata, monitoringNamespace, pod, brokers, controllers,
+    };
   }
 
-  private createNodeGroup(spec: NodeGroupSpec, pod: {
-    serviceAccountName: string; antiAffinity: AntiAffinityMode; zoneSpread: boolean; grace: number; startupBudgetSeconds: number;
-    logging: { file: string; content: string; opts: string }; metrics?: CheckedMetrics; clusterId?: string;
-  }): NodeGroup {
+  /** Brokers: 1 to 1000 (below the controller id offset); odd when every broker is also a controller. */
+  private resolveReplicas(replicas: number, mode: KafkaMode['type'], dedicated: boolean): number {
+    checkInteger(this, 'replicas', replicas, 1, KAFKA_CONTROLLER_ID_OFFSET);
+    if (mode === 'kraft' && !dedicated) {
+      check(replicas % 2 === 1, this, 'replicas', replicas,
+        'in combined KRaft mode every broker is also a controller: must be an odd integer (1, 3, 5, ...) so a majority quorum survives failures; or use dedicated controllers');
+    }
+    return replicas;
+  }
+
+  /** The pinned image, checked against the mode (ZooKeeper needs 3.x, KRaft 3.3+), and the log4j setup of its version. */
+  private resolveImage(requested: string | undefined, mode: KafkaMode['type']): { image: string; logging: PodSettings['logging'] } {
+    const image = checkPinnedImage(this, 'image', requested ?? (mode === 'zookeeper' ? KAFKA_ZOOKEEPER_MODE_IMAGE : KAFKA_KRAFT_MODE_IMAGE));
+    const version = kafkaVersionOf(image);
+    if (mode === 'zookeeper') {
+      check(version === undefined || version.major < 4, this, 'image', image,
+        `Kafka 4.0 removed ZooKeeper mode: use a 3.x image (default ${KAFKA_ZOOKEEPER_MODE_IMAGE}) or KRaft mode`);
+    } else {
+      check(version === undefined || version.major > 3 || (version.major === 3 && version.minor >= 3), this, 'image', image,
+        `KRaft mode needs Kafka 3.3 or later (default ${KAFKA_KRAFT_MODE_IMAGE})`);
+    }
+    return { image, logging: kafkaLoggingFor(version?.major ?? (mode === 'zookeeper' ? 3 : 4)) };
+  }
+
+  /** Listeners (the controller one in KRaft mode only) and the exporter, with no two on one port. */
+  private resolvePorts(listeners: KafkaListeners | undefined, metricsOptions: KafkaMetricsOptions | undefined, mode: KafkaMode['type']): {
+    broker: CheckedListener; controller?: CheckedListener; metrics?: CheckedMetrics;
+  } {
+    const broker = this.checkListener('listeners.broker', listeners?.broker, 'BROKER', KAFKA_DEFAULT_PORTS.broker);
+    const controller = mode === 'kraft'
+      ? this.checkListener('listeners.controller', listeners?.controller, 'CONTROLLER', KAFKA_DEFAULT_PORTS.controller)
+      : undefined;
+    if (controller) {
+      check(controller.name !== broker.name, this, 'listeners.controller.name', controller.name, 'must differ from listeners.broker.name');
+    }
+    const metrics = this.checkMetrics(metricsOptions);
+    const usedPorts: Array<[string, number]> = [['listeners.broker.port', broker.port]];
+    if (controller) usedPorts.push(['listeners.controller.port', controller.port]);
+    if (metrics) usedPorts.push(['metrics.port', metrics.port], ['metrics.jmxPort', metrics.jmxPort]);
+    usedPorts.forEach(([prop, port], i) => {
+      const clash = usedPorts.slice(0, i).find(([, other]) => other === port);
+      check(!clash, this, prop, port, `must differ from ${clash?.[0]} (${clash?.[1]})`);
+    });
+    return { broker, controller, metrics };
+  }
+
+  /**
+   * Durable topic defaults: `default.replication.factor = min(3, replicas)`, `min.insync.replicas =
+   * min(2, RF)`, internal topics at `min(3, replicas)`, unclean leader election and auto-creation off.
+   */
+  private resolveDurability(props: KafkaClusterProps, replicas: number): { replicationFactor: number; minInsyncReplicas: number; properties: KafkaPropertyList } {
+    const replicationFactor = this.checkBounded('replicationFactor', props.replicationFactor ?? Math.min(3, replicas), replicas,
+      `default.replication.factor must be an integer from 1 to ${replicas} (the broker count)`);
+    const minInsyncReplicas = this.checkBounded('minInsyncReplicas', props.minInsyncReplicas ?? Math.min(2, replicationFactor), replicationFactor,
+      `min.insync.replicas must be an integer from 1 to ${replicationFactor} (the replication factor), or every acks=all write fails`);
+    const internalRf = Math.min(3, replicas);
+    check(props.autoCreateTopics === undefined || typeof props.autoCreateTopics === 'boolean', this, 'autoCreateTopics', props.autoCreateTopics, 'must be true or false');
+    return {
+      replicationFactor,
+      minInsyncReplicas,
+      properties: [
+        ['default.replication.factor', String(replicationFactor)],
+        ['min.insync.replicas', String(minInsyncReplicas)],
+        ['offsets.topic.replication.factor', String(internalRf)],
+        ['transaction.state.log.replication.factor', String(internalRf)],
+        ['transaction.state.log.min.isr', String(Math.min(2, internalRf))],
+        ['unclean.leader.election.enable', 'false'],
+        ['auto.create.topics.enable', String(props.autoCreateTopics ?? false)],
+      ],
+    };
+  }
+
+  /** ZooKeeper mode: a typed ensemble, an optional chroot, and the brokers' listener and `zookeeper.connect`. */
+  private resolveZookeeper(mode: KafkaZookeeperMode, broker: CheckedListener, common: KafkaPropertyList): ResolvedMetadata {
+    check(mode.ensemble instanceof ZookeeperEnsemble, this, 'mode.ensemble', String(mode.ensemble), 'must be a ZookeeperEnsemble construct');
+    const chroot = mode.chroot;
+    if (chroot !== undefined) {
+      check(typeof chroot === 'string' && CHROOT.test(chroot) && chroot.split('/')[1] !== 'zookeeper', this, 'mode.chroot', chroot,
+        'must be an absolute ZooKeeper path such as "/kafka": "/"-separated segments of letters, digits, ".", "_" and "-", not starting with "." and not under the reserved /zookeeper');
+    }
+    const zookeeperConnect = `${mode.ensemble.connectString}${chroot ?? ''}`;
+    return {
+      ensemble: mode.ensemble,
+      zookeeperConnect,
+      brokerProperties: [
+        ['listeners', `${broker.name}://:${broker.port}`],
+        ['listener.security.protocol.map', `${broker.name}:PLAINTEXT`],
+        ['inter.broker.listener.name', broker.name],
+        ['zookeeper.connect', zookeeperConnect],
+        ['zookeeper.connection.timeout.ms', '18000'],
+        ...common,
+      ],
+    };
+  }
+
+  /**
+   * KRaft mode: the fixed cluster id and a static quorum from the pod DNS names, held by the
+   * dedicated controllers (`controllerHosts`, node ids from 1000) or by every broker (combined).
+   */
+  private resolveKraft(mode: KafkaKraftMode, broker: CheckedListener, ctl: CheckedListener, common: KafkaPropertyList,
+    brokerHosts: string[], controllerHosts: string[] | undefined): ResolvedMetadata {
+    check(isKafkaClusterId(mode.clusterId), this, 'mode.clusterId', mode.clusterId,
+      'must be a Kafka cluster id: 22 base64url characters encoding 16 bytes (run `kafka-storage.sh random-uuid` once and keep the result), not a reserved id');
+    const controllerQuorumVoters = (controllerHosts
+      ? controllerHosts.map((host, i) => `${KAFKA_CONTROLLER_ID_OFFSET + i}@${host}:${ctl.port}`)
+      : brokerHosts.map((host, i) => `${i}@${host}:${ctl.port}`)).join(',');
+    return {
+      controllerQuorumVoters,
+      brokerProperties: [
+        ['process.roles', controllerHosts ? 'broker' : 'broker,controller'],
+        ['controller.quorum.voters', controllerQuorumVoters],
+        ['controller.listener.names', ctl.name],
+        ['listeners', controllerHosts ? `${broker.name}://:${broker.port}` : `${broker.name}://:${broker.port},${ctl.name}://:${ctl.port}`],
+        ['listener.security.protocol.map', `${broker.name}:PLAINTEXT,${ctl.name}:PLAINTEXT`],
+        ['inter.broker.listener.name', broker.name],
+        ...common,
+      ],
+    };
+  }
+
+  /**
+   * The broker StatefulSet `<name>`, advertising its listener per pod; in combined KRaft mode the
+   * brokers also serve the controller listener and hold the quorum.
+   */
+  private resolveBrokers(o: {
+    name: string; headlessServiceName: string; replicas: number; partition: number; resources: ComputeResources; storage: CheckedStorage;
+    identity: WorkloadIdentity; broker: CheckedListener; controller?: CheckedListener; metadata: ResolvedMetadata;
+    idProperty: NodeGroupSpec['idProperty']; combined: boolean;
+  }): NodeGroupSpec {
+    return {
+      component: 'broker',
+      stsName: o.name,
+      serviceName: o.headlessServiceName,
+      replicas: o.replicas,
+      partition: o.partition,
+      resources: o.resources,
+      storage: o.storage,
+      selector: selectorLabels(o.identity),
+      labels: standardLabels(o.identity),
+      ports: o.combined ? [{ name: 'broker', port: o.broker.port }, { name: 'controller', port: o.controller!.port }] : [{ name: 'broker', port: o.broker.port }],
+      probePort: 'broker',
+      properties: o.metadata.brokerProperties,
+      idProperty: o.idProperty,
+      idOffset: 0,
+      advertised: { listenerName: o.broker.name, port: o.broker.port },
+      pdbName: `${o.name}-pdb`,
+      quorumVoters: o.combined ? o.metadata.controllerQuorumVoters : undefined,
+    };
+  }
+
+  /** The dedicated controller StatefulSet `<name>-controller`, node ids from {@link KAFKA_CONTROLLER_ID_OFFSET}. */
+  private resolveControllers(options: KafkaControllerOptions, stsName: string, replicas: number, identity: WorkloadIdentity,
+    ctl: CheckedListener, quorumVoters: string, common: KafkaPropertyList): NodeGroupSpec {
+    return {
+      component: 'controller',
+      stsName,
+      serviceName: `${stsName}-hs`,
+      replicas,
+      partition: checkInteger(this, 'mode.controllers.partition', options.partition ?? 0, 0, replicas),
+      resources: checkControllerResources(this, options.resources ?? DEFAULT_CONTROLLER_RESOURCES),
+      storage: this.checkStorage('mode.controllers.storage', options.storage, '10Gi'),
+      selector: selectorLabels(identity),
+      labels: standardLabels(identity),
+      ports: [{ name: 'controller', port: ctl.port }],
+      probePort: 'controller',
+      properties: [
+        ['process.roles', 'controller'],
+        ['controller.quorum.voters', quorumVoters],
+        ['controller.listener.names', ctl.name],
+        ['listeners', `${ctl.name}://:${ctl.port}`],
+        ['listener.security.protocol.map', `${ctl.name}:PLAINTEXT`],
+        ...common,
+      ],
+      idProperty: 'node.id',
+      idOffset: KAFKA_CONTROLLER_ID_OFFSET,
+      pdbName: `${stsName}-pdb`,
+      quorumVoters,
+    };
+  }
+
+  /** One token-less ServiceAccount for brokers and controllers. */
+  private createServiceAccount(): k8s.KubeServiceAccount {
+    return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: this.resolved.labels },
+      automountServiceAccountToken: false,
+    });
+  }
+
+  /** A StatefulSet of Kafka nodes with its config, headless Service and (more than one node) PDB. */
+  private createNodeGroup(spec: NodeGroupSpec, serviceAccountName: string): NodeGroup {
+    const configName = this.createNodeConfigMap(spec).name;
+    const headlessService = this.createNodeHeadlessService(spec);
+    const statefulSet = this.createNodeStatefulSet(spec, configName, serviceAccountName);
+    const podDisruptionBudget = spec.replicas > 1
+      ? new PodDisruptionBudget(this, `${idPrefix(spec)}Pdb`, { name: spec.pdbName, labels: spec.labels, selector: spec.selector, maxUnavailable: 1 })
+      : undefined;
+    return { statefulSet, headlessService, podDisruptionBudget };
+  }
+
+  /** `server.properties`, `start.sh`, the log4j file and the exporter config, content-addressed. */
+  private createNodeConfigMap(spec: NodeGroupSpec): k8s.KubeConfigMap {
+    const { logging, metrics, clusterId } = this.resolved.pod;
     const heap = jvmHeapMiB(spec.resources.limits.memory);
     const serverEnv: Array<[string, string]> = [
       ['LOG_DIR', KAFKA_PATHS.logs],
       ['KAFKA_HEAP_OPTS', `-Xms${heap}m -Xmx${heap}m`],
       ['KAFKA_JVM_PERFORMANCE_OPTS', '-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true'],
       ['KAFKA_GC_LOG_OPTS', `-Xlog:gc*:file=${KAFKA_PATHS.logs}/gc.log:time,tags:filecount=5,filesize=10M`],
-      ['KAFKA_LOG4J_OPTS', pod.logging.opts],
-      ...(pod.metrics ? [['KAFKA_JMX_OPTS', kafkaLocalJmxOpts(pod.metrics.jmxPort)] as [string, string]] : []),
+      ['KAFKA_LOG4J_OPTS', logging.opts],
+      ...(metrics ? [['KAFKA_JMX_OPTS', kafkaLocalJmxOpts(metrics.jmxPort)] as [string, string]] : []),
     ];
     const data: Record<string, string> = {
       'server.properties': renderKafkaProperties(`Kafka ${spec.component} configuration generated by cdk8s-platform; start.sh appends the per-pod id${spec.advertised ? ' and advertised.listeners' : ''}.`, spec.properties),
@@ -661,16 +746,19 @@ export class KafkaCluster extends PlatformWorkload {
         idOffset: spec.idOffset,
         advertised: spec.advertised,
         podDomain: `${spec.serviceName}.${this.namespace}.svc.${this.clusterDomain}`,
-        clusterId: pod.clusterId,
+        clusterId,
         serverEnv,
       }),
-      [pod.logging.file]: pod.logging.content,
-      ...(pod.metrics ? { 'jmx-exporter.yaml': renderKafkaJmxExporterConfig(pod.metrics.jmxPort) } : {}),
+      [logging.file]: logging.content,
+      ...(metrics ? { 'jmx-exporter.yaml': renderKafkaJmxExporterConfig(metrics.jmxPort) } : {}),
     };
-    const idSuffix = spec.component === 'broker' ? '' : 'Controller';
-    const configName = contentAddressedConfigMap(this, `${idSuffix}Config`, { baseName: `${spec.stsName}-config`, labels: spec.labels, data }).name;
+    return contentAddressedConfigMap(this, `${idPrefix(spec)}Config`, { baseName: `${spec.stsName}-config`, labels: spec.labels, data });
+  }
 
-    const headlessService = new k8s.KubeService(this, `${idSuffix}HeadlessService`, {
+  /** Per-pod DNS for advertised listeners and the quorum; not-ready pods are published so the quorum can form. */
+  private createNodeHeadlessService(spec: NodeGroupSpec): k8s.KubeService {
+    const metrics = this.resolved.pod.metrics;
+    return new k8s.KubeService(this, `${idPrefix(spec)}HeadlessService`, {
       metadata: { name: spec.serviceName, labels: spec.labels },
       spec: {
         clusterIp: 'None',
@@ -678,33 +766,14 @@ export class KafkaCluster extends PlatformWorkload {
         selector: spec.selector,
         ports: [
           ...spec.ports.map((p) => namedServicePort(p.name, p.port)),
-          ...(pod.metrics ? [namedServicePort('metrics', pod.metrics.port)] : []),
+          ...(metrics ? [namedServicePort('metrics', metrics.port)] : []),
         ],
       },
     });
+  }
 
-    const containers: k8s.Container[] = [{
-      name: 'kafka',
-      image: this.image,
-      imagePullPolicy: 'IfNotPresent',
-      command: ['sh', `${KAFKA_PATHS.config}/start.sh`],
-      ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.port })),
-      resources: toResourceRequirements(spec.resources),
-      securityContext: restrictedContainerSecurityContext(),
-      startupProbe: startupBudget(tcpProbe(spec.probePort), pod.startupBudgetSeconds),
-      readinessProbe: tcpProbe(spec.probePort, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
-      livenessProbe: tcpProbe(spec.probePort, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
-      volumeMounts: [
-        { name: 'data', mountPath: KAFKA_PATHS.data },
-        { name: 'config', mountPath: KAFKA_PATHS.config, readOnly: true },
-        { name: 'runtime', mountPath: KAFKA_PATHS.runtime },
-        { name: 'logs', mountPath: KAFKA_PATHS.logs },
-        { name: 'tmp', mountPath: KAFKA_PATHS.tmp },
-      ],
-    }];
-    if (pod.metrics) containers.push(this.exporterContainer(pod.metrics));
-
-    const statefulSet = new k8s.KubeStatefulSet(this, spec.component === 'broker' ? 'Resource' : 'ControllerResource', {
+  private createNodeStatefulSet(spec: NodeGroupSpec, configName: string, serviceAccountName: string): k8s.KubeStatefulSet {
+    return new k8s.KubeStatefulSet(this, spec.component === 'broker' ? 'Resource' : 'ControllerResource', {
       metadata: {
         name: spec.stsName,
         labels: spec.labels,
@@ -720,39 +789,63 @@ export class KafkaCluster extends PlatformWorkload {
         selector: { matchLabels: spec.selector },
         template: {
           metadata: { labels: spec.labels },
-          spec: {
-            serviceAccountName: pod.serviceAccountName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: pod.grace,
-            securityContext: restrictedPodSecurityContext({ runAsUser: KAFKA_UID, runAsGroup: KAFKA_UID, fsGroup: KAFKA_UID }),
-            affinity: podAntiAffinity(spec.selector, pod.antiAffinity),
-            topologySpreadConstraints: pod.zoneSpread ? zoneSpread(spec.selector) : undefined,
-            containers,
-            volumes: [
-              { name: 'config', configMap: { name: configName, defaultMode: 0o444 } },
-              { name: 'runtime', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
-              { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-              ...(pod.metrics ? [{ name: 'exporter-tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }] : []),
-            ],
-          },
+          spec: this.nodePodSpec(spec, configName, serviceAccountName),
         },
         volumeClaimTemplates: [{
           metadata: { name: 'data', labels: spec.selector },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            storageClassName: spec.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(spec.storageSize) } },
+            storageClassName: spec.storage.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(spec.storage.size) } },
           },
         }],
       },
     });
+  }
 
-    const podDisruptionBudget = spec.replicas > 1
-      ? new PodDisruptionBudget(this, `${idSuffix}Pdb`, { name: spec.pdbName, labels: spec.labels, selector: spec.selector, maxUnavailable: 1 })
-      : undefined;
-    return { statefulSet, headlessService, podDisruptionBudget };
+  /** Restricted pod security as `appuser`; the root filesystem is read-only, so runtime, logs and /tmp are emptyDirs. */
+  private nodePodSpec(spec: NodeGroupSpec, configName: string, serviceAccountName: string): k8s.PodSpec {
+    const pod = this.resolved.pod;
+    return {
+      serviceAccountName,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: pod.grace,
+      securityContext: restrictedPodSecurityContext({ runAsUser: KAFKA_UID, runAsGroup: KAFKA_UID, fsGroup: KAFKA_UID }),
+      affinity: podAntiAffinity(spec.selector, pod.antiAffinity),
+      topologySpreadConstraints: pod.zoneSpread ? zoneSpread(spec.selector) : undefined,
+      containers: [this.kafkaContainer(spec), ...(pod.metrics ? [this.exporterContainer(pod.metrics)] : [])],
+      volumes: [
+        { name: 'config', configMap: { name: configName, defaultMode: 0o444 } },
+        { name: 'runtime', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+        { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+        { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+        ...(pod.metrics ? [{ name: 'exporter-tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }] : []),
+      ],
+    };
+  }
+
+  /** The Kafka server, started by the generated start script; probes dial the group's own listener. */
+  private kafkaContainer(spec: NodeGroupSpec): k8s.Container {
+    return {
+      name: 'kafka',
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['sh', `${KAFKA_PATHS.config}/start.sh`],
+      ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.port })),
+      resources: toResourceRequirements(spec.resources),
+      securityContext: restrictedContainerSecurityContext(),
+      startupProbe: startupBudget(tcpProbe(spec.probePort), this.resolved.pod.startupBudgetSeconds),
+      readinessProbe: tcpProbe(spec.probePort, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+      livenessProbe: tcpProbe(spec.probePort, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+      volumeMounts: [
+        { name: 'data', mountPath: KAFKA_PATHS.data },
+        { name: 'config', mountPath: KAFKA_PATHS.config, readOnly: true },
+        { name: 'runtime', mountPath: KAFKA_PATHS.runtime },
+        { name: 'logs', mountPath: KAFKA_PATHS.logs },
+        { name: 'tmp', mountPath: KAFKA_PATHS.tmp },
+      ],
+    };
   }
 
   /** The exporter sidecar: standalone HTTP server reading the broker's loopback JMX port. */
@@ -778,28 +871,76 @@ export class KafkaCluster extends PlatformWorkload {
    * Ingress of the brokers: the broker port from other brokers (replication) and declared clients,
    * the controller port from the other nodes in combined KRaft mode, the metrics port from monitoring.
    */
-  private createBrokerNetworkPolicy(labels: Record<string, string>, ports: {
-    brokerPort: number; combinedControllerPort?: number; metricsPort?: number; monitoringNamespace: string;
-  }): k8s.KubeNetworkPolicy {
+  private createBrokerNetworkPolicy(): k8s.KubeNetworkPolicy {
+    const r = this.resolved;
+    const brokerPort = r.brokerListener.port;
+    const combinedControllerPort = r.mode === 'kraft' && !r.controllers ? r.controllerListener!.port : undefined;
     const peers: k8s.NetworkPolicyIngressRule = {
       from: [{ podSelector: { matchLabels: this.selectorLabels } }],
-      ports: [tcpPort(ports.brokerPort), ...(ports.combinedControllerPort ? [tcpPort(ports.combinedControllerPort)] : [])],
+      ports: [tcpPort(brokerPort), ...(combinedControllerPort ? [tcpPort(combinedControllerPort)] : [])],
     };
-    const monitoring: k8s.NetworkPolicyIngressRule[] = ports.metricsPort
-      ? [{ from: [namespacePeer(ports.monitoringNamespace)], ports: [tcpPort(ports.metricsPort)] }]
+    const monitoring: k8s.NetworkPolicyIngressRule[] = r.pod.metrics
+      ? [{ from: [namespacePeer(r.monitoringNamespace)], ports: [tcpPort(r.pod.metrics.port)] }]
       : [];
     const clientRules = (): k8s.NetworkPolicyIngressRule[] => this.clients.length === 0 ? [] : [{
       from: this.clients.map(toPolicyPeer),
-      ports: [tcpPort(ports.brokerPort)],
+      ports: [tcpPort(brokerPort)],
     }];
     return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
+      metadata: { name: this.name, labels: r.labels },
       spec: {
         podSelector: { matchLabels: this.selectorLabels },
         policyTypes: ['Ingress'],
         ingress: Lazy.any({ produce: () => [peers, ...clientRules(), ...monitoring] }) as unknown as k8s.NetworkPolicyIngressRule[],
       },
     });
+  }
+
+  /** Brokers and controllers reach the controller quorum port; monitoring scrapes the exporter. */
+  private createControllerNetworkPolicy(controllers: NodeGroupSpec): k8s.KubeNetworkPolicy {
+    const { controllerListener, monitoringNamespace, pod } = this.resolved;
+    return new k8s.KubeNetworkPolicy(this, 'ControllerNetworkPolicy', {
+      metadata: { name: controllers.stsName, labels: controllers.labels },
+      spec: {
+        podSelector: { matchLabels: controllers.selector },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: this.selectorLabels } }, { podSelector: { matchLabels: controllers.selector } }], ports: [tcpPort(controllerListener!.port)] },
+          ...(pod.metrics ? [{ from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(pod.metrics.port)] }] : []),
+        ],
+      },
+    });
+  }
+
+  /** ZooKeeper mode: lets the brokers in through the ensemble's NetworkPolicy and declares that flow. */
+  private joinZookeeper(ensemble: ZookeeperEnsemble): void {
+    ensemble.allowClient(this);
+    this.flowDeclarations.add({ name: 'kafka -> zookeeper client port', from: this.podRef, to: ensemble.podRef, port: ZOOKEEPER_PORTS.client });
+  }
+
+  /**
+   * The flows the cluster needs and admits (clients come with {@link allowClient}): broker to broker
+   * replication, the KRaft controller quorum (combined: broker to broker on the controller port;
+   * dedicated: brokers and controllers to the controllers), scrapes of the exporters. The
+   * ZooKeeper client flow is declared with the ensemble.
+   */
+  private declareFlows(): void {
+    const { brokerListener, controllerListener, pod, monitoringNamespace } = this.resolved;
+    const brokers = this.podRef;
+    this.flowDeclarations.add({ name: 'kafka broker -> kafka broker', from: brokers, to: brokers, port: brokerListener.port });
+    const controllers = this.controllerSelectorLabels ? { namespace: this.namespace, labels: { ...this.controllerSelectorLabels } } : undefined;
+    if (controllerListener && !controllers) {
+      this.flowDeclarations.add({ name: 'kafka controller quorum', from: brokers, to: brokers, port: controllerListener.port });
+    }
+    if (controllerListener && controllers) {
+      this.flowDeclarations.add({ name: 'kafka broker -> kafka controller', from: brokers, to: controllers, port: controllerListener.port });
+      this.flowDeclarations.add({ name: 'kafka controller quorum', from: controllers, to: controllers, port: controllerListener.port });
+    }
+    if (pod.metrics) {
+      this.declareScrape(monitoringNamespace, pod.metrics.port);
+      if (controllers) this.declareScrape(monitoringNamespace, pod.metrics.port, controllers, 'kafka controller metrics');
+    }
+    this.flowDeclarations.annotate(this.statefulSet);
   }
 
   private checkControllerReplicas(value: number): number {
@@ -853,12 +994,9 @@ export class KafkaCluster extends PlatformWorkload {
   }
 }
 
-interface CheckedMetrics {
-  readonly image: string;
-  readonly jarPath: string;
-  readonly port: number;
-  readonly jmxPort: number;
-  readonly resources: ComputeResources;
+/** Construct id prefix of a node group's objects: none for the brokers, `Controller` for the controllers. */
+function idPrefix(spec: NodeGroupSpec): string {
+  return spec.component === 'broker' ? '' : 'Controller';
 }
 
 /** Controller resources, with the same JVM memory floor as the brokers (the heap is half the limit). */

@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { contentAddressedConfigMap } from '../core/config-map';
+import { MEMORY_MARGIN_FRACTION } from '../core/image-contract';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
@@ -23,6 +24,7 @@ import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkProfile, checkSecretName, ELASTIC_STACK_VERSION,
   externalSecretsAnnotations, LOGGING_PART_OF, LoggingProfile,
 } from './common';
+import { ELASTICSEARCH_IMAGE_CONTRACT } from './elasticsearch-image';
 import {
   ES_CERTS_SUBDIR, ES_CONFIG_DIR, ES_DATA_DIR, ES_LOGS_DIR, renderElasticsearchYml, renderPrepareConfigScript,
 } from './elasticsearch-config';
@@ -103,7 +105,8 @@ export interface ElasticsearchProps {
   readonly clusterName?: string;
   /**
    * Per-node CPU and memory; the JVM heap is half the memory limit (at most 31 GiB, to keep
-   * compressed object pointers); the rest is Lucene's file-system cache.
+   * compressed object pointers); the rest is Lucene's file-system cache. The memory limit must be at
+   * least {@link ELASTICSEARCH_MIN_MEMORY_MIB} MiB (1463Mi, from the image contract).
    * @default requests 1 CPU / 4Gi, limits 2 CPU / 4Gi (origin: about 3 GB per pod); dev 500m / 2Gi, limits 1 CPU / 2Gi
    */
   readonly resources?: ComputeResources;
@@ -155,7 +158,18 @@ const PROFILE_DEFAULTS: Record<LoggingProfile, { replicas: number; resources: Co
 const EXPORTER_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
 const HELPER_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
 const MAX_HEAP_MIB = 31 * 1024;
-const MIN_MEMORY_LIMIT = 1024 * MIB;
+/** Share of the memory limit the JVM heap gets (`-Xms`/`-Xmx`). */
+const HEAP_FRACTION = 0.5;
+const ES_MEMORY = ELASTICSEARCH_IMAGE_CONTRACT.memory!;
+
+/**
+ * Smallest memory limit (MiB) whose heap ({@link HEAP_FRACTION} of it) fits the image contract:
+ * limit >= heap + the contract's fixed memory outside the heap (metaspace, code cache, threads) +
+ * its share per heap byte (direct memory is half the heap, G1 structures) + the margin. With the
+ * 8.x numbers: 256Mi / (1 - 0.5 x 1.55 - 0.05) = 1463Mi; a 1Gi limit (512Mi heap) needs ~1.1Gi.
+ */
+export const ELASTICSEARCH_MIN_MEMORY_MIB = Math.ceil(
+  ES_MEMORY.nonHeapMiB / (1 - HEAP_FRACTION * (1 + (ES_MEMORY.offHeapPerHeap ?? 0)) - MEMORY_MARGIN_FRACTION));
 const SEED_DIR = '/mnt/config';
 const GENERATED_DIR = '/mnt/generated';
 
@@ -321,8 +335,10 @@ export class Elasticsearch extends PlatformWorkload {
       'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
     const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     const resources = checkResources(this, 'resources', props.resources ?? defaults.resources);
-    check(parseQuantity(resources.limits.memory)! >= MIN_MEMORY_LIMIT, this, 'resources.limits.memory', resources.limits.memory,
-      'Elasticsearch needs at least 1Gi (half of it is the JVM heap)');
+    check(parseQuantity(resources.limits.memory)! >= ELASTICSEARCH_MIN_MEMORY_MIB * MIB, this, 'resources.limits.memory', resources.limits.memory,
+      `Elasticsearch needs at least ${ELASTICSEARCH_MIN_MEMORY_MIB}Mi: the JVM heap is half the limit, and outside it the JVM needs `
+      + `${ES_MEMORY.nonHeapMiB}Mi (metaspace, code cache, threads) plus ${Math.round((ES_MEMORY.offHeapPerHeap ?? 0) * 100)}% of the heap `
+      + `(direct memory is half the heap, G1 structures), plus a ${MEMORY_MARGIN_FRACTION * 100}% margin (its image contract)`);
     const exporterResources = checkResources(this, 'exporterResources', props.exporterResources ?? EXPORTER_RESOURCES);
     const exporterImage = checkPinnedImage(this, 'exporterImage', props.exporterImage ?? ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE);
     const storage = this.resolveStorage(props.storage ?? {}, profile, defaults.size);
@@ -340,7 +356,7 @@ export class Elasticsearch extends PlatformWorkload {
     const host = `${name}.${serviceDomain}`;
     return {
       name, namespace, version, image, profile, replicas, clusterName, clusterDomain,
-      heapMiB: Math.min(MAX_HEAP_MIB, jvmHeapMiB(resources.limits.memory, 0.5)),
+      heapMiB: Math.min(MAX_HEAP_MIB, jvmHeapMiB(resources.limits.memory, HEAP_FRACTION)),
       resources, exporterImage, exporterResources, storage, security, terminationGracePeriodSeconds, monitoringNamespace,
       sysctl, antiAffinity, zoneSpread: spreadZones, maxUnavailable,
       selectorLabels: selectorLabels(identity),

@@ -84,6 +84,12 @@ export interface AlertContext {
   readonly kubeStateMetrics: string;
   /** Name of the component's StatefulSet, DaemonSet or Deployment. @default - every one in the namespace */
   readonly workload?: string;
+  /**
+   * Name of the log retention CronJob (`LogRetention`) in the component's namespace: the
+   * `elasticsearch` profile then alerts `<P>LogRetentionFailing` when its runs stop succeeding.
+   * @default - no retention alert
+   */
+  readonly logRetentionCronJob?: string;
   readonly thresholds: Required<AlertThresholds>;
   /**
    * The catalogue entry the alerts come from: its runbook page (`<profile>.md`) documents the
@@ -461,8 +467,42 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
       description: 'None of the {{ $value }} Elasticsearch pods in namespace {{ $labels.namespace }} has reported cluster health for 5 minutes: Elasticsearch is down everywhere (or every exporter is refused), Kibana and log ingestion are down and the red/yellow alerts cannot fire.',
       runbook: `kubectl -n {{ $labels.namespace }} get pods -l ${ctx.kubectlSelector} -o wide; kubectl -n {{ $labels.namespace }} logs <es pod> -c elasticsearch --previous | tail -50; check disk, memory (OOMKilled) and the discovery of the master nodes.`,
     }),
+    ...(ctx.logRetentionCronJob ? [logRetentionFailing(ctx, ctx.logRetentionCronJob)] : []),
     ...statefulSetAlerts(ctx),
   ];
+}
+
+/**
+ * The log retention CronJob (`LogRetention`) has stopped succeeding: on a new or wiped cluster or
+ * after a retention change nothing deletes old log indices, and the disk fills silently. From kube-state-metrics (v2.5+ has
+ * `kube_cronjob_status_last_successful_time`, absent until a first success): fires when the time
+ * since the last success (since creation when there never was one) exceeds three schedule periods,
+ * at least an hour. The period is `kube_cronjob_next_schedule_time` (the schedule's next time after
+ * the last scheduled one) minus `kube_cronjob_status_last_schedule_time`, so any schedule works;
+ * without it (suspended: no next time; never scheduled) the hour applies. Also fires when
+ * kube-state-metrics reports no such CronJob (deleted, or kube-state-metrics not scraped).
+ */
+function logRetentionFailing(ctx: AlertContext, cronJob: string): AlertRule {
+  const m = `${ctx.kubeStateMetrics},cronjob=${promqlString(cronJob)}`;
+  const created = `kube_cronjob_created{${m}}`;
+  return rule(ctx, 'LogRetentionFailing', {
+    expr: [
+      'time() - (',
+      `  kube_cronjob_status_last_successful_time{${m}}`,
+      `  or ${created}`,
+      ')',
+      '> (',
+      `  clamp_min(3 * (kube_cronjob_next_schedule_time{${m}} - kube_cronjob_status_last_schedule_time{${m}}), 3600)`,
+      `  or 3600 + 0 * ${created}`,
+      ')',
+      `or absent(${created})`,
+    ].join('\n'),
+    for: '10m',
+    severity: 'warning',
+    summary: `log retention CronJob ${ctx.namespace}/${cronJob} is not succeeding: old log indices may no longer be deleted`,
+    description: `The CronJob ${ctx.namespace}/${cronJob} that installs the log retention (ILM policy, index template, settings of the log indices) has not completed a run successfully for more than three schedule periods (at least an hour), or never since it was created, or is suspended, or kube-state-metrics no longer reports it. A policy already installed keeps deleting old indices, but on a new or wiped cluster, after a retentionDays change or for indices created before the template existed, the indices get no (or the old) policy: they are never deleted and the Elasticsearch disks fill until writes are blocked.`,
+    runbook: `kubectl -n ${ctx.namespace} get cronjob ${cronJob} and get jobs (the newest ${cronJob}-<n>); kubectl -n ${ctx.namespace} logs job/<newest job>: connection refused/timeouts (Elasticsearch down, NetworkPolicy), 401/403 (credentials Secret), 400 (a rejected body); fix, then kubectl -n ${ctx.namespace} create job --from=cronjob/${cronJob} ${cronJob}-manual.`,
+  });
 }
 
 /**

@@ -51,4 +51,14 @@ export class MonitoringChart extends Chart {
       this.monitoring = new PlatformMonitoring(this, 'Monitoring', { ...monitoringProps, endpoints });
     }
   }
+
+  /**
+   * One more set of monitors and its own PrometheusRule in this chart's namespace, e.g. a tenant's
+   * (`{ ruleName: 'team-a-platform-alerts', endpoints: [{ ...zk.metricsEndpoint, component: 'team-a-zookeeper' }] }`):
+   * monitor names are the component ids, so they must not repeat another set's; adding it changes
+   * no existing object. Undefined when the chart is disabled.
+   */
+  public addMonitoring(id: string, props: PlatformMonitoringProps): PlatformMonitoring | undefined {
+    return this.enabled ? new PlatformMonitoring(this, id, props) : undefined;
+  }
 }

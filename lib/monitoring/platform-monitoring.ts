@@ -49,6 +49,14 @@ export interface PlatformMonitoringProps {
    */
   readonly workloads?: Record<string, string>;
   /**
+   * The log retention CronJob (`LogRetention.name`, in the component's namespace) per component id
+   * of the `elasticsearch` profile, e.g. `{ elasticsearch: efk.retention.name }`: adds
+   * `<P>LogRetentionFailing`, which fires when its runs stop succeeding (nothing would delete old
+   * log indices any more). Only for components with the `elasticsearch` profile.
+   * @default - no retention alert
+   */
+  readonly logRetentionCronJobs?: Record<string, string>;
+  /**
    * Label matchers of the kube-state-metrics series. The rollout alerts need kube-state-metrics
    * scraped with `honorLabels: true` (kube-prometheus-stack's default) so its `namespace`,
    * `statefulset`, `daemonset` and `deployment` labels name the Kubernetes object.
@@ -103,6 +111,9 @@ export class PlatformMonitoring extends Construct {
     }
     for (const [component, workload] of Object.entries(props.workloads ?? {})) {
       checkDnsLabel(this, `workloads[${component}]`, workload);
+    }
+    for (const [component, cronJob] of Object.entries(props.logRetentionCronJobs ?? {})) {
+      checkDnsLabel(this, `logRetentionCronJobs[${component}]`, cronJob, 52);
     }
     const ksm = props.kubeStateMetricsSelector ?? { job: 'kube-state-metrics' };
     for (const key of Object.keys(ksm)) {
@@ -165,6 +176,7 @@ export class PlatformMonitoring extends Construct {
       series: monitor.seriesSelector,
       kubeStateMetrics: `${this.kubeStateMetrics},namespace="${monitor.targetNamespace}"`,
       workload: this.props.workloads?.[monitor.name],
+      logRetentionCronJob: this.props.logRetentionCronJobs?.[monitor.name],
       thresholds: this.thresholds,
       runbookBaseUrl: this.runbookBaseUrl,
     };
@@ -195,6 +207,9 @@ export class PlatformMonitoring extends Construct {
     return [
       ...Object.keys(this.props.alertProfiles ?? {}).filter((c) => !known.has(c)).map((c) => `alertProfiles names unknown component "${c}" (known: ${[...known].join(', ')})`),
       ...Object.keys(this.props.workloads ?? {}).filter((c) => !known.has(c)).map((c) => `workloads names unknown component "${c}" (known: ${[...known].join(', ')})`),
+      ...Object.keys(this.props.logRetentionCronJobs ?? {}).filter((c) => !known.has(c)).map((c) => `logRetentionCronJobs names unknown component "${c}" (known: ${[...known].join(', ')})`),
+      ...Object.keys(this.props.logRetentionCronJobs ?? {}).filter((c) => known.has(c) && this.profileOf(c) !== 'elasticsearch')
+        .map((c) => `logRetentionCronJobs names component "${c}", whose alert profile is ${this.profileOf(c) ?? 'none'}: only the elasticsearch profile has the retention alert`),
     ];
   }
 }

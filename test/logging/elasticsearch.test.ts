@@ -1,8 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
-import { Elasticsearch, ElasticsearchProps, ELASTIC_STACK_VERSION, EXTERNAL_SECRETS_ANNOTATION } from '../../lib/logging';
+import { Elasticsearch, ElasticsearchProps, ELASTICSEARCH_MIN_MEMORY_MIB, ELASTIC_STACK_VERSION, EXTERNAL_SECRETS_ANNOTATION } from '../../lib/logging';
+import { ELASTICSEARCH_IMAGE_CONTRACT } from '../../lib/logging/elasticsearch-image';
+import { requiredMemoryBytes } from '../../lib/core/image-contract';
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../lib/core/security';
 import { container, find, kindsAndNames, Obj, parseFlatYaml } from './support';
 import { configVolume } from '../support/manifests';
+import { ALL_IMAGE_CONTRACTS } from '../contracts/contracts';
+import { checkImageContracts } from '../contracts/pod-contract';
 
 function synth(props: ElasticsearchProps = {}, namespace = 'logging'): { es: Elasticsearch; objects: Obj[] } {
   const chart = new Chart(Testing.app(), 'logging', { namespace });
@@ -91,6 +95,25 @@ describe('Elasticsearch', () => {
     const { es, objects } = synth({ resources: { requests: { cpu: '1', memory }, limits: { cpu: '2', memory } } });
     expect(es.heapMiB).toBe(heap);
     expect(container(sts(objects), 'elasticsearch').env).toContainEqual({ name: 'ES_JAVA_OPTS', value: `-Xms${heap}m -Xmx${heap}m` });
+  });
+
+  test('the memory floor is the smallest limit the image contract accepts for a half-limit heap', () => {
+    const memory = ELASTICSEARCH_IMAGE_CONTRACT.memory!;
+    const fits = (limitMiB: number) => requiredMemoryBytes(memory, Math.floor(limitMiB / 2) * 2 ** 20, limitMiB * 2 ** 20) <= limitMiB * 2 ** 20;
+    expect(ELASTICSEARCH_MIN_MEMORY_MIB).toBe(1463);
+    expect(fits(ELASTICSEARCH_MIN_MEMORY_MIB)).toBe(true);
+    expect(fits(ELASTICSEARCH_MIN_MEMORY_MIB - 1)).toBe(false);
+    expect(fits(1024)).toBe(false);
+    const limit = `${ELASTICSEARCH_MIN_MEMORY_MIB}Mi`;
+    const { es, objects } = synth({ resources: { requests: { cpu: '1', memory: limit }, limits: { cpu: '2', memory: limit } } });
+    expect(es.heapMiB).toBe(731);
+    expect(checkImageContracts(objects, ALL_IMAGE_CONTRACTS)).toEqual([]);
+  });
+
+  test('the dev profile memory limit is above the floor and fits the image contract', () => {
+    const { objects } = synth({ profile: 'dev', storage: { emptyDir: true } });
+    expect(container(sts(objects), 'elasticsearch').resources.limits.memory).toBe('2Gi');
+    expect(checkImageContracts(objects, ALL_IMAGE_CONTRACTS)).toEqual([]);
   });
 
   test('one retained PVC per node; emptyDir only when asked for in dev', () => {
@@ -293,7 +316,9 @@ describe('Elasticsearch validation', () => {
     ['a storage class with emptyDir', { profile: 'dev', storage: { emptyDir: true, storageClassName: 'fast' } }, `${P} storage.storageClassName "fast": has no meaning with storage.emptyDir`],
     ['a bad storage class', { storage: { storageClassName: 'Fast_SSD' } }, `${P} storage.storageClassName "Fast_SSD": must be a DNS subdomain`],
     ['too little memory', { resources: { requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } } },
-      `${P} resources.limits.memory "512Mi": Elasticsearch needs at least 1Gi`],
+      `${P} resources.limits.memory "512Mi": Elasticsearch needs at least 1463Mi: the JVM heap is half the limit`],
+    ['1Gi: a 512Mi heap plus what the JVM needs outside it does not fit', { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+      `${P} resources.limits.memory "1Gi": Elasticsearch needs at least 1463Mi`],
     ['a request above its limit', { resources: { requests: { cpu: '4', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } } },
       `${P} resources.requests.cpu "4": must not exceed resources.limits.cpu (2)`],
     ['a bad quantity', { resources: { requests: { cpu: 'one', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } } },

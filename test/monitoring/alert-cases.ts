@@ -1,5 +1,5 @@
 import { alertPrefix } from '../../lib/monitoring';
-import { fluentdOutputs, Labels, PlatformUnderTest, seriesOf } from './promtool-support';
+import { fluentdOutputs, KSM_TARGET_LABELS, Labels, PlatformUnderTest, seriesOf } from './promtool-support';
 
 /**
  * promtool cases for EVERY alert the platform emits, keyed by alert name: at least one scenario in
@@ -557,8 +557,85 @@ const elasticsearch: Record<string, CaseFn> = {
       ],
     };
   },
+  ElasticsearchLogRetentionFailing: (p) => {
+    const k = retentionCronJob(p);
+    const other = { ...k, cronjob: 'other-job' };
+    const alert = [fired(p, 'ElasticsearchLogRetentionFailing', k)];
+    return {
+      firing: [
+        {
+          name: 'every run fails from minute 20 on (Elasticsearch unreachable, credentials, a rejected body)',
+          series: cronJobSeries(k, 100, { succeedsUntil: 20 }),
+          at: '100m',
+          alerts: alert,
+          // Seconds since the last success: the run scheduled at 600 s completed at 630 s.
+          values: [{ labels: k, value: 6000 - 630 }],
+        },
+        { name: 'never succeeded since its creation 80 minutes ago', series: cronJobSeries(k, 80, { succeedsUntil: 0 }), at: '80m', alerts: alert },
+        { name: 'suspended at minute 25: no next schedule time, the one-hour floor applies', series: cronJobSeries(k, 100, { suspendedFrom: 25 }), at: '100m', alerts: alert },
+        {
+          name: 'the CronJob is gone (only another CronJob is reported)',
+          series: cronJobSeries(other, 30, {}),
+          at: '30m',
+          alerts: [fired(p, 'ElasticsearchLogRetentionFailing', { job: k.job, namespace: k.namespace, cronjob: k.cronjob })],
+        },
+      ],
+      silent: [
+        { name: 'every run succeeds', series: cronJobSeries(k, 100, {}), at: '100m', alerts: [] },
+        { name: 'created 40 minutes ago, no run has succeeded yet', series: cronJobSeries(k, 40, { succeedsUntil: 0 }), at: '40m', alerts: [] },
+        { name: 'another CronJob of the namespace fails, this one succeeds', series: [...cronJobSeries(k, 100, {}), ...cronJobSeries(other, 100, { succeedsUntil: 0 })], at: '100m', alerts: [] },
+        {
+          name: 'a daily schedule: the last success 20 hours ago is within three periods',
+          series: [
+            s('kube_cronjob_created', k, '0x1300'),
+            s('kube_cronjob_status_last_schedule_time', k, '_x60 3600x1240'),
+            s('kube_cronjob_next_schedule_time', k, '3600x60 90000x1240'),
+            s('kube_cronjob_status_last_successful_time', k, '_x61 3630x1239'),
+          ],
+          at: '1300m',
+          alerts: [],
+        },
+      ],
+    };
+  },
   ...statefulSetCases('elasticsearch'),
 };
+
+/**
+ * kube-state-metrics labels of the log retention CronJob: the CronJob the platform emits in
+ * Elasticsearch's namespace (found in the manifests by its `log-retention` name label).
+ */
+function retentionCronJob(p: PlatformUnderTest): Labels {
+  const namespace = p.workload('elasticsearch').namespace;
+  const found = p.manifests.filter((o) => o.kind === 'CronJob' && o.metadata.namespace === namespace
+    && o.metadata.labels?.['app.kubernetes.io/name'] === 'log-retention');
+  if (found.length !== 1) throw new Error(`expected one log retention CronJob in ${namespace}, found ${found.length}`);
+  return { ...KSM_TARGET_LABELS, namespace, cronjob: found[0].metadata.name };
+}
+
+/**
+ * The kube-state-metrics series of a CronJob created at time 0 on a 10-minute schedule, one sample
+ * a minute up to `minutes`: runs scheduled at 600 s, 1200 s, ... each finishing 30 s later. Runs
+ * scheduled from minute `succeedsUntil` on fail; from minute `suspendedFrom` on none is scheduled
+ * and kube-state-metrics drops the next schedule time.
+ */
+function cronJobSeries(k: Labels, minutes: number, o: { succeedsUntil?: number; suspendedFrom?: number }): InputSeries[] {
+  const PERIOD = 600;
+  const succeedsUntil = (o.succeedsUntil ?? Infinity) * 60;
+  const suspendedFrom = (o.suspendedFrom ?? Infinity) * 60;
+  const runs = (now: number) => Array.from({ length: Math.floor(now / PERIOD) }, (_, i) => (i + 1) * PERIOD).filter((t) => t < suspendedFrom);
+  const perMinute = (f: (now: number) => number | undefined) => Array.from({ length: minutes + 1 }, (_, m) => f(m * 60) ?? '_').join(' ');
+  const last = (xs: number[]) => (xs.length > 0 ? xs[xs.length - 1] : undefined);
+  return [
+    s('kube_cronjob_created', k, perMinute(() => 0)),
+    s('kube_cronjob_status_last_schedule_time', k, perMinute((now) => last(runs(now)))),
+    s('kube_cronjob_next_schedule_time', k, perMinute((now) => (now >= suspendedFrom ? undefined : (last(runs(now)) ?? 0) + PERIOD))),
+    s('kube_cronjob_status_last_successful_time', k, perMinute((now) => {
+      const done = last(runs(now).filter((t) => t < succeedsUntil && t + 30 <= now));
+      return done === undefined ? undefined : done + 30;
+    })),
+  ];
+}
 
 /** The exporter's node and data-path labels (`--es.node=_local`: each sidecar reports its own node). */
 function esDataDisk(t: Labels): Labels {
