@@ -3,13 +3,13 @@
 //  1. wall-clock synth time of the whole platform (median of BENCH_RUNS runs, each a fresh Node
 //     process as `npm run synth` runs it) against the floor of merely loading cdk8s and
 //     cdk8s-plus-27 in Node;
-//  2. time and memory of N copies of the platform in one app (`buildPlatform(app, { tenant: 't<i>' })`,
-//     N in BENCH_COPIES, default 1,10,100), synthesized by cdk8s' own `app.synth()` and by our linear
+//  2. time and memory of one cluster with N tenants in one app (`buildPlatform(app, { tenants: ['t0', ..., 't<N-1>'] })`,
+//     N in BENCH_TENANTS, default 1,10,100), synthesized by cdk8s' own `app.synth()` and by our linear
 //     `synthApp(app)` (lib/core/synth.ts). Each measurement runs in its own child process, so
 //     peak RSS is that synth's alone. cdk8s' synth grows quadratically; a run that exceeds
 //     BENCH_TIMEOUT seconds (default 900) is stopped and its time extrapolated from the sizes measured.
-// Env: BENCH_RUNS (default 7), BENCH_COPIES (default 1,10,100), BENCH_COPY_RUNS (runs per size below
-// 100 copies, default 3; 100 copies and more run once), BENCH_TIMEOUT (seconds, default 900).
+// Env: BENCH_RUNS (default 7), BENCH_TENANTS (default 1,10,100), BENCH_TENANT_RUNS (runs per size below
+// 100 tenants, default 3; 100 tenants and more run once), BENCH_TIMEOUT (seconds, default 900).
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -25,17 +25,17 @@ if (process.argv[2] === '--worker') {
 }
 
 /**
- * Child: `bench.js --worker <bundle> <cdk8s|linear> <copies|plain> <outdir>`. Builds the app, synthesizes
+ * Child: `bench.js --worker <bundle> <cdk8s|linear> <tenants|plain> <outdir>`. Builds the app, synthesizes
  * it into outdir and prints one JSON line: build and synth times (ms), peak RSS and heap used (MB).
- * `plain` is the single platform exactly as main.ts builds it (no tenant prefix).
+ * `plain` is the single-tenant platform exactly as main.ts builds it (no tenant prefix); a number
+ * N is one cluster layer with tenants t0 ... t<N-1>.
  */
-function worker(bundle, mode, copies, outdir) {
+function worker(bundle, mode, tenants, outdir) {
   const start = process.hrtime.bigint();
   const { App, buildPlatform, synthApp } = require(bundle);
   const loaded = process.hrtime.bigint();
   const app = new App({ recordConstructMetadata: false, outdir });
-  if (copies === 'plain') buildPlatform(app);
-  else for (let i = 0; i < Number(copies); i++) buildPlatform(app, { tenant: `t${i}` });
+  buildPlatform(app, tenants === 'plain' ? {} : { tenants: Array.from({ length: Number(tenants) }, (_, i) => `t${i}`) });
   const built = process.hrtime.bigint();
   if (mode === 'cdk8s') app.synth();
   else synthApp(app);
@@ -84,13 +84,13 @@ function buildBundle(dir) {
 }
 
 /** One worker run in a fresh process; `{ timedOut: true }` past `timeoutS`. Adds wall time, files and objects. */
-function runWorker(bundle, mode, copies, timeoutS) {
+function runWorker(bundle, mode, tenants, timeoutS) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dist-'));
   try {
     const start = process.hrtime.bigint();
     let stdout;
     try {
-      stdout = execFileSync(process.execPath, [__filename, '--worker', bundle, mode, String(copies), outdir], {
+      stdout = execFileSync(process.execPath, [__filename, '--worker', bundle, mode, String(tenants), outdir], {
         cwd: root,
         // the bundle lives in a temp dir: resolve cdk8s & co. from the project's node_modules
         env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
@@ -114,10 +114,10 @@ function runWorker(bundle, mode, copies, timeoutS) {
 }
 
 /** Median (by synth time) of `runs` worker runs; stops at the first timeout. */
-function measure(bundle, mode, copies, runs, timeoutS) {
+function measure(bundle, mode, tenants, runs, timeoutS) {
   const results = [];
   for (let i = 0; i < runs; i++) {
-    const r = runWorker(bundle, mode, copies, timeoutS);
+    const r = runWorker(bundle, mode, tenants, timeoutS);
     if (r.timedOut) return r;
     results.push(r);
   }
@@ -137,8 +137,8 @@ function extrapolate(points, n) {
 
 function main() {
   const runs = Number(process.env.BENCH_RUNS || 7);
-  const copyRuns = Number(process.env.BENCH_COPY_RUNS || 3);
-  const sizes = (process.env.BENCH_COPIES ?? '1,10,100').split(',').filter(Boolean).map(Number);
+  const tenantRuns = Number(process.env.BENCH_TENANT_RUNS || 3);
+  const sizes = (process.env.BENCH_TENANTS ?? '1,10,100').split(',').filter(Boolean).map(Number);
   const timeoutS = Number(process.env.BENCH_TIMEOUT || 900);
   const log = (s) => process.stderr.write(`${s}\n`);
   const fmt = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
@@ -159,18 +159,18 @@ function main() {
     console.log(`whole platform, fresh process, app.synth(): ${plain.cdk8s.wallMs.toFixed(0)} ms (synth step ${plain.cdk8s.synthMs.toFixed(0)} ms)`);
     console.log(`whole platform, fresh process, synthApp():  ${plain.linear.wallMs.toFixed(0)} ms (synth step ${plain.linear.synthMs.toFixed(0)} ms)`);
 
-    // 2. N copies of the platform in one app.
+    // 2. One cluster with N tenants in one app.
     console.log('');
-    console.log(`N copies of the platform in one app (each run a fresh process; median of ${copyRuns} runs below 100 copies, else 1 run; timeout ${timeoutS} s)`);
+    console.log(`One cluster with N tenants in one app (each run a fresh process; median of ${tenantRuns} runs below 100 tenants, else 1 run; timeout ${timeoutS} s)`);
     console.log('');
-    console.log('| copies | objects | build | app.synth() (cdk8s) | synthApp() (linear) | speed-up | peak RSS cdk8s / linear | heap used cdk8s / linear |');
+    console.log('| tenants | objects | build | app.synth() (cdk8s) | synthApp() (linear) | speed-up | peak RSS cdk8s / linear | heap used cdk8s / linear |');
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
     const cdk8sPoints = [];
     for (const n of sizes) {
-      const r = n >= 100 ? 1 : copyRuns;
-      log(`bench: ${n} copies, synthApp() ...`);
+      const r = n >= 100 ? 1 : tenantRuns;
+      log(`bench: ${n} tenants, synthApp() ...`);
       const linear = measure(bundle, 'linear', n, r, timeoutS);
-      log(`bench: ${n} copies, app.synth() ...`);
+      log(`bench: ${n} tenants, app.synth() ...`);
       const cdk8s = measure(bundle, 'cdk8s', n, r, timeoutS);
       cdk8sPoints.push({ n, ms: cdk8s.synthMs, timedOut: cdk8s.timedOut });
       let cdk8sTime;
@@ -187,7 +187,7 @@ function main() {
       console.log(`| ${n} | ${linear.objects} | ${fmt(linear.buildMs)} | ${cdk8sTime} | ${fmt(linear.synthMs)} | ${speedup} | ${mb(cdk8s.peakRssMb)} / ${mb(linear.peakRssMb)} | ${mb(cdk8s.heapUsedMb)} / ${mb(linear.heapUsedMb)} |`);
     }
     console.log('');
-    console.log('build = constructing the app (buildPlatform × N); synth = the synth step alone, after the build;');
+    console.log('build = constructing the app (buildPlatform with N tenants); synth = the synth step alone, after the build;');
     console.log('peak RSS = the whole process (Node + cdk8s + build + synth); heap used = V8 heap right after the synth.');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

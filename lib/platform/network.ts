@@ -76,11 +76,13 @@ export interface NetworkChartProps extends Omit<ChartProps, 'namespace'> {
  * what it needs and admits, clients added later with `allowClient` included.
  */
 export class NetworkChart extends Chart {
-  private readonly denied: Set<string>;
+  private readonly denied: Set<string> = new Set();
   /** Flow identities with an egress policy. */
   private readonly opened = new Set<string>();
   /** Policy names in use, per namespace. */
   private readonly policyNamesIn = new Map<string, Set<string>>();
+  /** Namespaces named by props and later additions, checked against the app's namespaces at synth. */
+  private readonly named: Array<[string, string]> = [];
 
   constructor(scope: Construct, id: string, props: NetworkChartProps) {
     super(scope, id, props);
@@ -113,28 +115,42 @@ export class NetworkChart extends Chart {
       check(twin === i, this, `externalEgress[${i}].name`, e.name, 'must be unique per namespace');
     });
 
-    this.denied = new Set(deny);
-    for (const namespace of deny) this.addBaseline(namespace);
+    for (const namespace of deny) this.denyByDefault(namespace);
     for (const flow of flows) this.egressFor(flow, policyNames.get(`${flow.from.namespace}\u0000${flow.name}`)!);
-    for (const e of external) {
-      this.takeName(e.namespace, `egress-${e.name}`);
-      this.policy(e.namespace, `egress-${e.name}`, e.podLabels, [{
-        to: [{ ipBlock: { cidr: e.cidr } }],
-        ports: e.ports.map((port) => ({ protocol: 'TCP', port: intOrString(port) })),
-      }]);
-    }
+    for (const e of external) this.externalPolicy(e);
 
     // After the whole app is built: every namespace named here must be one the app defines.
-    const named: Array<[string, string]> = [
+    this.named.push(
       ...deny.map((ns): [string, string] => ['defaultDenyNamespaces[]', ns]),
       ...flows.flatMap((f, i): Array<[string, string]> => [[`flows[${i}].from.namespace`, f.from.namespace], [`flows[${i}].to.namespace`, f.to.namespace]]),
       ...external.map((e, i): [string, string] => [`externalEgress[${i}].namespace`, e.namespace]),
-    ];
-    this.node.addValidation({ validate: () => this.unknownNamespaces(named, externalNamespaces) });
+    );
+    this.node.addValidation({ validate: () => this.unknownNamespaces(this.named, externalNamespaces) });
 
     const constructs = props.constructs ?? [];
     check(Array.isArray(constructs), this, 'constructs', String(constructs), 'must be a list of constructs that declare flows');
     this.addFlowsOf(...constructs);
+  }
+
+  /**
+   * Adds one more namespace to the default-deny set (as in `defaultDenyNamespaces`): policies
+   * `default-deny` and `allow-dns` there, and egress for the declared flows out of it that
+   * {@link addFlowsOf} sees from now on (call this before `addFlowsOf` for its sources).
+   */
+  public addDefaultDeny(namespace: string): void {
+    checkDnsLabel(this, 'defaultDenyNamespaces[]', namespace);
+    check(!this.denied.has(namespace), this, 'defaultDenyNamespaces[]', namespace, 'must be unique');
+    this.denyByDefault(namespace);
+    this.named.push(['defaultDenyNamespaces[]', namespace]);
+  }
+
+  /** Adds one connection to a non-pod destination (as in `externalEgress`): policy `egress-<name>` in its namespace. */
+  public addExternalEgress(egress: ExternalEgress): void {
+    const [e] = this.checkExternalEgress([egress]);
+    check(!this.policyNamesIn.get(e.namespace)?.has(`egress-${e.name}`), this, 'externalEgress[].name', e.name,
+      `must not give a policy name already used in namespace ${e.namespace} (egress-${e.name})`);
+    this.externalPolicy(e);
+    this.named.push(['externalEgress[].namespace', e.namespace]);
   }
 
   /**
@@ -172,6 +188,19 @@ export class NetworkChart extends Chart {
         podSelector: { matchLabels: { ...flow.to.labels } },
       }],
       ports: [{ protocol: flow.protocol ?? 'TCP', port: intOrString(flow.port) }],
+    }]);
+  }
+
+  private denyByDefault(namespace: string): void {
+    this.denied.add(namespace);
+    this.addBaseline(namespace);
+  }
+
+  private externalPolicy(e: ExternalEgress): void {
+    this.takeName(e.namespace, `egress-${e.name}`);
+    this.policy(e.namespace, `egress-${e.name}`, e.podLabels, [{
+      to: [{ ipBlock: { cidr: e.cidr } }],
+      ports: e.ports.map((port) => ({ protocol: 'TCP', port: intOrString(port) })),
     }]);
   }
 

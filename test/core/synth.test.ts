@@ -53,8 +53,7 @@ const SCENARIOS: Record<string, { profile: 'production' | 'dev'; tenants?: numbe
 };
 
 function buildScenario(app: App, { profile, tenants }: { profile: 'production' | 'dev'; tenants?: number }): void {
-  if (tenants === undefined) buildPlatform(app, { profile: PROFILES[profile] });
-  else for (let i = 0; i < tenants; i++) buildPlatform(app, { profile: PROFILES[profile], tenant: `t${i}` });
+  buildPlatform(app, { profile: PROFILES[profile], tenants: tenants === undefined ? undefined : Array.from({ length: tenants }, (_, i) => `t${i}`) });
 }
 
 /** `app.synth()` of every scenario into `<dir>/<scenario>/`, in a child Node process. */
@@ -66,8 +65,7 @@ function referenceSynth(dir: string): void {
     const scenarios = ${JSON.stringify(SCENARIOS)};
     for (const [name, { profile, tenants }] of Object.entries(scenarios)) {
       const app = new App({ recordConstructMetadata: false, outdir: ${JSON.stringify(dir)} + '/' + name });
-      if (tenants === undefined) buildPlatform(app, { profile: PROFILES[profile] });
-      else for (let i = 0; i < tenants; i++) buildPlatform(app, { profile: PROFILES[profile], tenant: 't' + i });
+      buildPlatform(app, { profile: PROFILES[profile], tenants: tenants === undefined ? undefined : Array.from({ length: tenants }, (_, i) => 't' + i) });
       app.synth();
     }
   `;
@@ -94,7 +92,7 @@ describe('synthApp writes exactly what app.synth() writes', () => {
       synthApp(app);
       return readTree(outdir);
     });
-    expect(Object.keys(cdk8s).length).toBeGreaterThanOrEqual(7 * (SCENARIOS[name].tenants ?? 1));
+    expect(Object.keys(cdk8s).length).toBeGreaterThanOrEqual(6 + 2 * (SCENARIOS[name].tenants ?? 1));
     expect(Object.keys(linear)).toEqual(Object.keys(cdk8s));
     for (const file of Object.keys(cdk8s)) expect([file, linear[file]]).toEqual([file, cdk8s[file]]);
   });
@@ -105,16 +103,14 @@ describe('synthApp writes exactly what app.synth() writes', () => {
     expect(linear).toEqual(cdk8s);
   });
 
-  test('with 3 tenants the files are numbered in dependency order, each tenant namespaces first', () => {
+  test('with 3 tenants the files are numbered in apply order: namespaces, network, the tenants, the cluster chain', () => {
     const names = withTmp((outdir) => {
       const app = new App({ recordConstructMetadata: false, outdir });
-      for (let i = 0; i < 3; i++) buildPlatform(app, { monitoring: false, tenant: `t${i}` });
+      buildPlatform(app, { tenants: ['t0', 't1', 't2'] });
       return synthApp(app);
     });
-    expect(names[0]).toBe('0000-t0-namespaces.k8s.yaml');
-    names.forEach((name, i) => expect(name.startsWith(`${i.toString().padStart(4, '0')}-t`)).toBe(true));
-    const perTenant = names.length / 3;
-    for (let t = 0; t < 3; t++) expect(names[t * perTenant]).toMatch(new RegExp(`^\\d{4}-t${t}-namespaces\\.k8s\\.yaml$`));
+    expect(names).toEqual(['namespaces', 'network', 't0-streaming', 't1-streaming', 't2-streaming', 't0-apps', 't1-apps', 't2-apps',
+      'logging', 'logging-agents', 'metrics', 'monitoring'].map((chart, i) => `${i.toString().padStart(4, '0')}-${chart}.k8s.yaml`));
   });
 
   // A small app with a nested chart, a cross-chart construct dependency and ordered dependencies.
@@ -161,19 +157,20 @@ describe('synthApp writes exactly what app.synth() writes', () => {
 describe('appManifests', () => {
   test('each chart\'s objects as chart.toJson() renders them, named like the files', () => {
     const app = new App({ recordConstructMetadata: false });
-    const platform = buildPlatform(app, { profile: PROFILES.dev, tenant: 'a' });
+    const platform = buildPlatform(app, { profile: PROFILES.dev, tenants: ['a'] });
     const manifests = appManifests(app);
     expect(manifests.map((m) => m.chart)).toEqual(platform.charts);
-    expect(manifests[0].name).toBe('0000-a-namespaces');
-    const streaming = manifests.find((m) => m.chart === platform.streaming)!;
-    expect(streaming.objects).toEqual(platform.streaming.toJson());
+    expect(manifests[0].name).toBe('0000-namespaces');
+    expect(manifests[2].name).toBe('0002-a-streaming');
+    const streaming = manifests.find((m) => m.chart === platform.tenants.a.streaming)!;
+    expect(streaming.objects).toEqual(platform.tenants.a.streaming.toJson());
     expect(Yaml.stringify(...streaming.objects)).toContain('kind: StatefulSet');
   });
 });
 
 describe('validation still runs', () => {
   test('a construct validation error fails the synth with cdk8s\' message', () => {
-    const build = (app: App) => buildPlatform(app, { tenant: 'x' }).zookeeper.node.addValidation({ validate: () => ['quorum is unhappy'] });
+    const build = (app: App) => buildPlatform(app, { tenants: ['x'] }).tenants.x.zookeeper.node.addValidation({ validate: () => ['quorum is unhappy'] });
     const message = (synth: (app: App) => void) => withTmp((outdir) => {
       const app = new App({ recordConstructMetadata: false, outdir });
       build(app);

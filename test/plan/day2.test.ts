@@ -2,7 +2,6 @@ import { Chart, Testing } from 'cdk8s';
 import { Manifest } from '../../lib/checks';
 import { KafkaRollout } from '../../lib/kafka';
 import { KafkaCluster, KafkaControllerOptions } from '../../lib/kafka/kafka-cluster';
-import { buildPlatform } from '../../lib/platform/platform';
 import { PROFILES } from '../../lib/platform/profile';
 import { Plan, planChanges } from '../../lib/plan';
 import { WebApp } from '../../lib/webapp/web-app';
@@ -159,12 +158,22 @@ describe('day-2 changes through buildPlatform', () => {
     });
   });
 
-  test('adding a tenant: only creations, all of them the tenant\'s', () => {
-    const { plan: p, shape } = plan(platform({}, (app) => buildPlatform(app, { tenant: 'team-b' })));
+  test('adding a tenant to a cluster: only creations, all of them the tenant\'s', () => {
+    const before = platform({ tenants: ['team-a'] });
+    const after = platform({ tenants: ['team-a', 'team-b'] });
+    const { plan: p, shape } = plan(after, before);
     expect({ ...shape, created: [] }).toEqual(NOTHING);
-    expect(shape.created.length).toBe(production.length);
-    expect(shape.created.filter((id) => !/^\w+ team-b-/.test(id))).toEqual([]);
-    expect(p.summary.unchanged).toBe(production.length);
+    // Its namespaces, their NetworkPolicies, its workloads, its monitors and rule: nothing of the cluster's.
+    expect(shape.created.filter((id) => !/^\w+ (team-b-|monitoring\/team-b-)/.test(id))).toEqual([]);
+    expect(shape.created).toEqual(expect.arrayContaining(['Namespace team-b-streaming', 'Namespace team-b-apps', 'StatefulSet team-b-streaming/kafka',
+      'Deployment team-b-apps/podinfo', 'ServiceMonitor monitoring/team-b-kafka', 'PrometheusRule monitoring/team-b-platform-alerts']));
+    expect(p.summary.unchanged).toBe(before.length);
+  });
+
+  test('adding a tenant later (cluster.addTenant) gives what listing it up front gives', () => {
+    const listed = platform({ tenants: ['team-a', 'team-b'] });
+    const added = platform({ tenants: ['team-a'] }, (_app, charts) => { charts.cluster.addTenant('team-b'); });
+    expect(plan(added, listed).shape).toEqual(NOTHING);
   });
 
   test('adding a WebApp: only its creations', () => {

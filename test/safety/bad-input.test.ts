@@ -19,7 +19,7 @@ import { NodeExporter, NodeExporterProps } from '../../lib/node-exporter';
 import { NamespacesChart, NamespaceSpec } from '../../lib/platform/namespaces';
 import { ExternalEgress, NetworkChart, NetworkChartProps } from '../../lib/platform/network';
 import type { Flow } from '../../lib/checks/network-flows';
-import { buildPlatform, MAX_TENANT_LENGTH } from '../../lib/platform/platform';
+import { buildCluster, buildPlatform, MAX_TENANT_LENGTH, TenantSpec } from '../../lib/platform/platform';
 import { demoWebAppProps, WebApp, WebAppProps } from '../../lib/webapp';
 import { ZookeeperEnsemble, ZookeeperEnsembleProps } from '../../lib/zookeeper/zookeeper-ensemble';
 
@@ -173,7 +173,9 @@ const ROWS: Row[] = [
     invalid(ES, 'security.enabled', false, 'Secrets are named but security is off')],
   ['Elasticsearch', 'negative storage size', es({ storage: { size: '-30Gi' } }), invalid(ES, 'storage.size', '-30Gi', QUANTITY)],
   ['Elasticsearch', 'storage too small for a data path', es({ storage: { size: '500Mi' } }), invalid(ES, 'storage.size', '500Mi', 'must be at least 1Gi')],
-  ['Elasticsearch', 'memory below the JVM floor', es({ resources: res('1', '512Mi') }), invalid(ES, 'resources.limits.memory', '512Mi', 'Elasticsearch needs at least 1Gi')],
+  ['Elasticsearch', 'memory below the JVM floor', es({ resources: res('1', '512Mi') }), invalid(ES, 'resources.limits.memory', '512Mi', 'Elasticsearch needs at least 1463Mi')],
+  ['Elasticsearch', '1Gi: half-limit heap + direct memory + metaspace do not fit (image contract)', es({ resources: res('1', '1Gi') }),
+    invalid(ES, 'resources.limits.memory', '1Gi', 'Elasticsearch needs at least 1463Mi: the JVM heap is half the limit, and outside it the JVM needs 256Mi')],
   ['Elasticsearch', 'maxUnavailable that breaks the master quorum', es({ maxUnavailable: 2 }), invalid(ES, 'maxUnavailable', 2, 'must be an integer from 1 to 1')],
   ['Elasticsearch', 'unknown profile', es({ profile: 'staging' as never }), invalid(ES, 'profile', 'staging', 'must be "production" or "dev"')],
   ['Elasticsearch', 'bad cluster name', es({ clusterName: 'my logs' }), invalid(ES, 'clusterName', 'my logs', 'must be 1-64 letters, digits')],
@@ -475,24 +477,40 @@ describe('label values, port clashes, JVM memory floors, Pod Security levels and
   });
 });
 
-describe('the tenant is checked as such (issue 10 item 7)', () => {
+describe('tenant names are checked as such (issue 10 item 7, issue 11 item 6)', () => {
   const TENANT = `must be a DNS label of at most ${MAX_TENANT_LENGTH} characters`;
   test.each([
     ['upper case', 'Blue', TENANT],
     ['underscore', 'team_a', TENANT],
     ['trailing dash', 'blue-', TENANT],
     ['empty', '', TENANT],
-    ['too long for "<tenant>-logging-agents"', 'a'.repeat(MAX_TENANT_LENGTH + 1), TENANT],
+    ['too long for "<tenant>-streaming"', 'a'.repeat(MAX_TENANT_LENGTH + 1), TENANT],
     ['reserved kube- prefix', 'kube', 'must not make namespaces starting with "kube-"'],
   ])('%s: %j', (_case, tenant, allowed) => {
-    expect(() => buildPlatform(Testing.app(), { tenant, monitoring: false })).toThrow(invalid('buildPlatform', 'tenant', tenant, allowed));
+    expect(() => buildPlatform(Testing.app(), { tenants: [tenant], monitoring: false })).toThrow(invalid('buildPlatform', 'tenants[]', tenant, allowed));
+    expect(() => buildCluster(Testing.app()).addTenant(tenant)).toThrow(invalid('PlatformCluster.addTenant', 'name', tenant, allowed));
+  });
+
+  test('duplicates, an empty list and a spec without a name are refused', () => {
+    expect(() => buildPlatform(Testing.app(), { tenants: ['blue', { name: 'blue' }] })).toThrow(invalid('buildPlatform', 'tenants[]', 'blue', 'must be unique'));
+    const cluster = buildCluster(Testing.app());
+    cluster.addTenant('blue');
+    expect(() => cluster.addTenant('blue')).toThrow(invalid('PlatformCluster.addTenant', 'name', 'blue', 'must be unique: the cluster already has this tenant'));
+    expect(() => buildPlatform(Testing.app(), { tenants: [] })).toThrow(invalid('buildPlatform', 'tenants', '[]', 'must list at least one tenant'));
+    expect(() => buildPlatform(Testing.app(), { tenants: [{} as TenantSpec] })).toThrow(invalid('buildPlatform', 'tenants[]', undefined, TENANT));
+  });
+
+  test('the single-tenant shortcuts name the tenants to use instead', () => {
+    const platform = buildPlatform(Testing.app(), { tenants: ['blue', 'green'], monitoring: false });
+    expect(() => platform.kafka).toThrow("buildPlatform: the platform has tenants (blue, green): use tenants['<name>'].streaming");
   });
 
   test(`the longest tenant (${MAX_TENANT_LENGTH} characters) gives DNS-label namespaces`, () => {
     const tenant = 't'.repeat(MAX_TENANT_LENGTH);
-    const platform = buildPlatform(Testing.app(), { tenant, monitoring: false });
+    const platform = buildPlatform(Testing.app(), { tenants: [tenant] });
     const namespaces = Object.keys(platform.namespaces.namespaces);
-    expect(namespaces).toContain(`${tenant}-logging-agents`);
+    expect(namespaces).toEqual(expect.arrayContaining([`${tenant}-streaming`, `${tenant}-apps`]));
+    expect(platform.tenants[tenant].monitoring!.monitors.map((m) => m.name)).toContain(`${tenant}-zookeeper`);
     for (const ns of namespaces) expect(ns).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
   });
 });
@@ -539,12 +557,11 @@ describe('two constructs emitting one object fail synth, naming both construct p
     expect(() => app.synth()).toThrow(/duplicate ClusterRole a-b-web: emitted by one\/web\/ClusterRole and two\/web\/ClusterRole/);
   });
 
-  test('the multi-tenant platform emits no object twice (Fluentd\'s ClusterRole is per namespace)', () => {
+  test('the multi-tenant platform emits no object twice (one Fluentd ClusterRole for the cluster)', () => {
     const app = Testing.app();
-    buildPlatform(app, { tenant: 'blue', monitoring: false });
-    buildPlatform(app, { tenant: 'green', monitoring: false });
+    buildPlatform(app, { tenants: ['blue', 'green'], monitoring: false });
     const roles = app.charts.flatMap((c) => c.node.findAll()).filter((c) => (c as any).kind === 'ClusterRole').map((c) => (c as any).name);
-    expect(roles).toEqual(expect.arrayContaining(['blue-logging-agents-fluentd-es', 'green-logging-agents-fluentd-es']));
+    expect(roles).toEqual(['logging-agents-fluentd-es']);
     expect(() => app.charts.forEach((c) => c.node.validate().forEach((e) => { throw new Error(e); }))).not.toThrow();
   });
 });

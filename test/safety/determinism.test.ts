@@ -33,8 +33,8 @@ describe('determinism: two builds of the platform are byte-identical (SPEC §10.
   test.each<[string, PlatformOptions]>([
     ['production', { profile: PROFILES.production }],
     ['dev', { profile: PROFILES.dev }],
-    ['production, tenant "blue"', { profile: PROFILES.production, tenant: 'blue' }],
-    ['dev, tenant "blue"', { profile: PROFILES.dev, tenant: 'blue' }],
+    ['production, tenants "blue" and "green"', { profile: PROFILES.production, tenants: ['blue', 'green'] }],
+    ['dev, tenants "blue" and "green"', { profile: PROFILES.dev, tenants: ['blue', { name: 'green', kafka: { replicas: 1 } }] }],
   ])('%s', (_name, options) => {
     const today = new Date().toISOString().slice(0, 10);
     const first = build(options);

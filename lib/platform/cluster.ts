@@ -1,0 +1,360 @@
+import { App, Chart } from 'cdk8s';
+import { DeclaredFlow, flowKey, IDeclaresFlows, OpenPort, PodRef } from '../core/flows';
+import { MetricsEndpoint } from '../core/metrics';
+import { ComputeResources } from '../core/resources';
+import { check } from '../core/validation';
+import { KafkaCluster } from '../kafka/kafka-cluster';
+import { EfkStack, EfkStackProps } from '../logging/efk-stack';
+import { AlertProfile } from '../monitoring/alert-catalogue';
+import { MonitoringChart } from '../monitoring/monitoring-chart';
+import { PlatformMonitoring } from '../monitoring/platform-monitoring';
+import { NodeExporter, NodeExporterProps } from '../node-exporter/node-exporter';
+import { demoWebAppProps } from '../webapp/demo';
+import { WebApp } from '../webapp/web-app';
+import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
+import { NamespacesChart, NamespaceSpec } from './namespaces';
+import { NetworkChart } from './network';
+import { PlatformProfile, PROFILES } from './profile';
+import { checkTenant, PlatformTenant, TenantOptions } from './tenant';
+
+/** Labels the Prometheus Operator puts on Prometheus pods; they run in the monitoring namespace. */
+export const PROMETHEUS_POD_LABELS = { 'app.kubernetes.io/name': 'prometheus' };
+
+/** The cluster's monitoring namespace: Prometheus runs there and scrapes every tenant. */
+export const MONITORING_NAMESPACE = 'monitoring';
+
+/** Options of the cluster layer ({@link buildCluster}). */
+export interface ClusterOptions {
+  /** @default PROFILES.production */
+  readonly profile?: PlatformProfile;
+  /** Cluster DNS domain. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /**
+   * Emit the monitoring chart (ServiceMonitors, PodMonitors, PrometheusRules, the cluster's and
+   * every tenant's), which needs the Prometheus Operator's CRDs. @default true
+   */
+  readonly monitoring?: boolean;
+  /**
+   * Where Fluentd may reach the Kubernetes API server (ports 443 and 6443). NetworkPolicies cannot
+   * select the API server by labels; narrow this to the control plane's addresses when known.
+   * @default '0.0.0.0/0'
+   */
+  readonly apiServerCidr?: string;
+  /** EFK props layered over the profile's. @default - the profile's props */
+  readonly efk?: Partial<Omit<EfkStackProps, 'agentScope'>>;
+  readonly nodeExporter?: NodeExporterProps;
+}
+
+/** A tenant built with the cluster: named, or (at most one) unnamed for the single-tenant platform. */
+export interface InitialTenant extends TenantOptions {
+  /** @default - the unnamed tenant: namespaces `streaming` and `apps`, monitors in the cluster's rule */
+  readonly name?: string;
+}
+
+const DEV_ZOOKEEPER_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+const DEV_KAFKA_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '768Mi' }, limits: { cpu: '1', memory: '768Mi' } };
+
+/** A tenant whose streaming part exists, apps not yet (the cluster builds its layers concern by concern). */
+interface StreamingPart {
+  readonly name?: string;
+  readonly options: TenantOptions;
+  readonly streaming: Chart;
+  readonly zookeeper: ZookeeperEnsemble;
+  readonly kafka: KafkaCluster;
+}
+
+/**
+ * The cluster layer (SPEC §1, §13): what exists once per cluster, whatever the number of tenants —
+ * the namespaces chart, the network baseline, the EFK logging stack (Elasticsearch and Kibana in
+ * `logging`, Fluentd in `logging-agents`, one ClusterRole), node-exporter (`metrics`, host port
+ * 9100 on every node) and the monitoring chart in `monitoring`; plus its tenants
+ * ({@link addTenant}), each with prefixed namespaces `<tenant>-streaming` and `<tenant>-apps`.
+ *
+ * Charts apply in this order ({@link charts}): `namespaces`, `network`, each tenant's
+ * `<tenant>-streaming` and `<tenant>-apps` (which depend on the network chart only, never on each
+ * other), then the cluster chain `logging`, `logging-agents`, `metrics`, `monitoring`. A tenant's
+ * namespaces and policies join the first two charts.
+ *
+ * Where the cluster-wide observability stack (lib/observability) joins: {@link buildMonitoringLayer}.
+ */
+export class PlatformCluster {
+  public readonly app: App;
+  public readonly profile: PlatformProfile;
+  public readonly clusterDomain?: string;
+  public readonly namespaces: NamespacesChart;
+  /** Default-deny plus DNS and the declared flows' egress for every cluster and tenant namespace. */
+  public readonly network: NetworkChart;
+  public readonly logging: Chart;
+  public readonly loggingAgents: Chart;
+  public readonly efk: EfkStack;
+  public readonly metrics: Chart;
+  public readonly nodeExporter: NodeExporter;
+  /** The Prometheus Operator custom resources of the cluster and every tenant; absent when `monitoring` is false. */
+  public readonly monitoring?: MonitoringChart;
+  /** Namespace of Prometheus and of every monitor: tenant NetworkPolicies admit scrapes from it. */
+  public readonly monitoringNamespace = MONITORING_NAMESPACE;
+  /** The Prometheus pods, for `monitorFlows`. */
+  public readonly prometheus: PodRef = { namespace: MONITORING_NAMESPACE, labels: PROMETHEUS_POD_LABELS };
+  /** The tenants, in the order they were added. */
+  public readonly tenants: PlatformTenant[] = [];
+  /** The last chart of the cluster chain. */
+  private tail: Chart;
+  /** Every chart of the cluster and its tenants, in creation order. */
+  private readonly created: Chart[] = [];
+
+  /**
+   * Builds the cluster layer into `app`, with `initialTenants` built concern by concern alongside
+   * (their streaming charts before logging, their apps after metrics). With one unnamed tenant this
+   * is exactly the single-tenant platform of `buildPlatform(app)`.
+   */
+  constructor(app: App, options: ClusterOptions = {}, initialTenants: InitialTenant[] = []) {
+    this.app = app;
+    this.profile = options.profile ?? PROFILES.production;
+    this.clusterDomain = options.clusterDomain;
+    check(Array.isArray(initialTenants), 'buildPlatform', 'tenants', String(initialTenants), 'must be a list of tenant names or { name, ...overrides }');
+    check(initialTenants.filter((t) => t.name === undefined).length <= 1, 'buildPlatform', 'tenants', 'unnamed', 'may hold at most one unnamed tenant');
+    initialTenants.forEach((t, i) => {
+      if (t.name === undefined) return;
+      checkTenant(t.name);
+      check(initialTenants.findIndex((o) => o.name === t.name) === i, 'buildPlatform', 'tenants[]', t.name, 'must be unique');
+    });
+
+    this.namespaces = new NamespacesChart(app, 'namespaces', { namespaces: [] });
+    this.created.push(this.namespaces);
+    this.network = new NetworkChart(app, 'network', { defaultDenyNamespaces: [] });
+    this.network.addDependency(this.namespaces);
+    this.created.push(this.network);
+    this.tail = this.network;
+
+    const streamingParts = initialTenants.map((t) => this.buildStreaming(t.name, t));
+
+    // Cluster-wide node agents and logging: once per cluster, whatever the number of tenants.
+    this.logging = this.chain('logging', 'logging');
+    this.loggingAgents = this.chain('logging-agents', 'logging-agents');
+    this.efk = new EfkStack(this.logging, 'efk', {
+      agentScope: this.loggingAgents,
+      profile: this.profile.name,
+      clusterDomain: options.clusterDomain,
+      monitoringNamespace: MONITORING_NAMESPACE,
+      ...options.efk,
+    });
+    for (const spec of this.efk.namespaceSpecs) this.addNamespace(spec);
+    this.addNamespace({
+      name: 'metrics',
+      podSecurity: 'privileged',
+      reason: 'node-exporter reads the node itself: host network and PID namespaces and read-only host filesystems',
+    });
+    this.metrics = this.chain('metrics', 'metrics');
+    this.nodeExporter = new NodeExporter(this.metrics, 'node-exporter', { partOf: 'metrics', ...options.nodeExporter });
+
+    const built = streamingParts.map((part) => this.buildApps(part));
+
+    this.monitoring = this.buildMonitoringLayer(options, built.find((t) => t.name === undefined));
+    const initial = built.map((t) => (t.name === undefined ? t : { ...t, monitoring: this.monitorTenant(t) }));
+
+    this.network.addExternalEgress({
+      name: 'fluentd-apiserver',
+      namespace: this.efk.fluentd.namespace,
+      podLabels: this.efk.fluentd.selectorLabels,
+      cidr: options.apiServerCidr ?? '0.0.0.0/0',
+      ports: [443, 6443],
+    });
+    // Every flow comes from the constructs: each declares what it needs and admits.
+    this.network.addFlowsOf(...initial.flatMap((t) => [t.zookeeper, t.kafka]), this.efk, ...initial.map((t) => t.webApp));
+    this.tenants.push(...initial);
+  }
+
+  /**
+   * Adds a tenant: namespaces `<name>-streaming` (ZooKeeper + Kafka) and `<name>-apps` (the web
+   * app), default-deny with the flows its constructs declare, its monitors and rule
+   * `<name>-platform-alerts` in the monitoring namespace. It only creates objects: nothing the
+   * cluster or another tenant emits changes. The name must be unique ({@link checkTenant}).
+   */
+  public addTenant(name: string, options: TenantOptions = {}): PlatformTenant {
+    checkTenant(name, 'PlatformCluster.addTenant', 'name');
+    check(!this.tenants.some((t) => t.name === name), 'PlatformCluster.addTenant', 'name', name, 'must be unique: the cluster already has this tenant');
+    const built = this.buildApps(this.buildStreaming(name, options));
+    const tenant = { ...built, monitoring: this.monitorTenant(built) };
+    this.network.addFlowsOf(tenant.zookeeper, tenant.kafka, tenant.webApp);
+    this.tenants.push(tenant);
+    return tenant;
+  }
+
+  /**
+   * Every chart of the cluster and its tenants, in apply order (the order cdk8s numbers the files):
+   * `namespaces`, `network`, the named tenants' charts, then the cluster chain (`logging`,
+   * `logging-agents`, `metrics`, `monitoring`; the unnamed tenant's `streaming` and `apps` sit in
+   * that chain, as in the single-tenant platform).
+   */
+  public get charts(): Chart[] {
+    const mine = new Set<unknown>(this.created);
+    const depsOf = (c: Chart) => c.node.dependencies.filter((d): d is Chart => mine.has(d));
+    const dependedOn = new Set(this.created.flatMap(depsOf));
+    const ordered: Chart[] = [];
+    const seen = new Set<Chart>();
+    const visit = (c: Chart): void => {
+      if (seen.has(c)) return;
+      seen.add(c);
+      depsOf(c).forEach(visit);
+      ordered.push(c);
+    };
+    this.created.filter((c) => !dependedOn.has(c)).forEach(visit);
+    return ordered;
+  }
+
+  /** The tenant named `name`; throws naming the tenants there are. */
+  public tenant(name: string): PlatformTenant {
+    const found = this.tenants.find((t) => t.name === name);
+    if (!found) throw new Error(`the cluster has no tenant "${name}" (tenants: ${this.tenants.map((t) => t.name ?? '(unnamed)').join(', ') || 'none'})`);
+    return found;
+  }
+
+  /** Every flow the cluster's and the tenants' constructs declare, each once. */
+  public declaredFlows(): DeclaredFlow[] {
+    const seen = new Set<string>();
+    return this.declaring().flatMap((c) => c.declaredFlows()).filter((f) => !seen.has(flowKey(f)) && seen.add(flowKey(f)));
+  }
+
+  /** Ports open to any pod of the cluster: Kibana's UI and every tenant's web app. */
+  public openPorts(): OpenPort[] {
+    return this.declaring().flatMap((c) => c.openPorts());
+  }
+
+  private declaring(): IDeclaresFlows[] {
+    return [...this.tenants.flatMap((t) => [t.zookeeper, t.kafka]), this.efk, ...this.tenants.map((t) => t.webApp)];
+  }
+
+  /**
+   * The cluster's monitoring: its namespace and the chart of monitors and rules (the unnamed
+   * tenant's monitors join the cluster's rule `platform-alerts`, as the single-tenant platform
+   * always had them). The observability stack (Prometheus Operator and CRDs, Prometheus,
+   * Alertmanager, Grafana, kube-state-metrics, metrics-server, Jaeger, the viewer) belongs here,
+   * in the cluster layer, once per cluster: Prometheus in {@link MONITORING_NAMESPACE} with the
+   * {@link PROMETHEUS_POD_LABELS}, selecting the monitors of the cluster and of every tenant.
+   */
+  private buildMonitoringLayer(options: ClusterOptions, unnamed: PlatformTenant | undefined): MonitoringChart | undefined {
+    this.addNamespace({ name: MONITORING_NAMESPACE, podSecurity: 'restricted' }, false);
+    if (options.monitoring === false) return undefined;
+    const web = unnamed?.webApp.metricsEndpoint;
+    const endpoints = [
+      ...(unnamed ? [unnamed.zookeeper.metricsEndpoint, unnamed.kafka.metricsEndpoint] : []),
+      this.efk.elasticsearch.metricsEndpoint, this.efk.fluentd.metricsEndpoint, this.nodeExporter.metricsEndpoint,
+      web,
+    ].filter((e): e is MetricsEndpoint => e !== undefined);
+    const monitoring = new MonitoringChart(this.app, 'monitoring', {
+      namespace: MONITORING_NAMESPACE,
+      endpoints,
+      applyLast: false,
+      alertProfiles: web ? { [web.component]: 'webapp' } : {},
+      workloads: {
+        ...(unnamed ? { zookeeper: unnamed.zookeeper.name, kafka: unnamed.kafka.name } : {}),
+        'node-exporter': this.nodeExporter.name,
+        ...(web ? { [web.component]: unnamed!.webApp.name } : {}),
+      },
+      logRetentionCronJobs: { [this.efk.elasticsearch.metricsEndpoint.component]: this.efk.retention.name },
+    });
+    monitoring.addDependency(this.tail);
+    this.tail = monitoring;
+    this.created.push(monitoring);
+    return monitoring;
+  }
+
+  /** A named tenant's monitors, prefixed `<tenant>-`, and its own PrometheusRule `<tenant>-platform-alerts`. */
+  private monitorTenant(tenant: PlatformTenant): PlatformMonitoring | undefined {
+    if (!this.monitoring) return undefined;
+    const prefix = `${tenant.name}-`;
+    const parts: Array<[MetricsEndpoint | undefined, AlertProfile, string]> = [
+      [tenant.zookeeper.metricsEndpoint, 'zookeeper', tenant.zookeeper.name],
+      [tenant.kafka.metricsEndpoint, 'kafka', tenant.kafka.name],
+      [tenant.webApp.metricsEndpoint, 'webapp', tenant.webApp.name],
+    ];
+    const present = parts.filter(([e]) => e !== undefined).map(([e, profile, workload]) => ({ endpoint: { ...e!, component: prefix + e!.component }, profile, workload }));
+    return this.monitoring.addMonitoring(`tenant-${tenant.name}`, {
+      endpoints: present.map((p) => p.endpoint),
+      ruleName: `${prefix}platform-alerts`,
+      alertProfiles: Object.fromEntries(present.map((p) => [p.endpoint.component, p.profile])),
+      workloads: Object.fromEntries(present.map((p) => [p.endpoint.component, p.workload])),
+    });
+  }
+
+  private buildStreaming(name: string | undefined, options: TenantOptions): StreamingPart {
+    const ns = tenantNamespace(name, 'streaming');
+    this.addNamespace({ name: ns, podSecurity: 'restricted' });
+    const streaming = this.chain(ns, ns, name !== undefined);
+    const small = this.profile.smallResources;
+    const zookeeper = new ZookeeperEnsemble(streaming, 'zookeeper', {
+      name: 'zk',
+      replicas: this.profile.quorumReplicas,
+      antiAffinity: this.profile.antiAffinity,
+      clusterDomain: this.clusterDomain,
+      partOf: 'streaming',
+      monitoringNamespace: MONITORING_NAMESPACE,
+      ...(small ? { resources: DEV_ZOOKEEPER_RESOURCES, storage: { size: '1Gi' } } : {}),
+      ...options.zookeeper,
+    });
+    const kafka = new KafkaCluster(streaming, 'kafka', {
+      name: 'kafka',
+      mode: { type: 'zookeeper', ensemble: zookeeper, chroot: '/kafka' },
+      replicas: this.profile.quorumReplicas,
+      antiAffinity: this.profile.antiAffinity,
+      clusterDomain: this.clusterDomain,
+      partOf: 'streaming',
+      monitoringNamespace: MONITORING_NAMESPACE,
+      ...(small ? { resources: DEV_KAFKA_RESOURCES, storage: { size: '1Gi' } } : {}),
+      ...options.kafka,
+    });
+    return { name, options, streaming, zookeeper, kafka };
+  }
+
+  private buildApps(part: StreamingPart): PlatformTenant {
+    const ns = tenantNamespace(part.name, 'apps');
+    this.addNamespace({ name: ns, podSecurity: 'restricted' });
+    const apps = this.chain(ns, ns, part.name !== undefined);
+    const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({ replicas: this.profile.statelessReplicas, monitoringNamespace: MONITORING_NAMESPACE, ...part.options.webApp }));
+    const { name, streaming, zookeeper, kafka } = part;
+    const declaring: IDeclaresFlows[] = [zookeeper, kafka, webApp];
+    return {
+      name, streaming, zookeeper, kafka, apps, webApp,
+      declaredFlows: () => declaring.flatMap((c) => c.declaredFlows()),
+      openPorts: () => declaring.flatMap((c) => c.openPorts()),
+    };
+  }
+
+  /** A namespace of the cluster, default-deny unless `deny` is false (the monitoring namespace, for now). */
+  private addNamespace(spec: NamespaceSpec, deny = true): void {
+    this.namespaces.addNamespace(spec);
+    if (deny) this.network.addDefaultDeny(spec.name);
+  }
+
+  /**
+   * A new chart. Cluster charts (and the unnamed tenant's) form one chain, each applied after the
+   * one before. A named tenant's chart depends only on the network chart (so on the namespaces),
+   * never on another tenant's: cdk8s turns a chart dependency into a dependency of every object on
+   * every object of the other chart, and its dependency graph walks every path, so chaining tenant
+   * after tenant makes `app.synth()` exponential in the number of tenants.
+   */
+  private chain(id: string, namespace: string, tenant = false): Chart {
+    const chart = new Chart(this.app, id, { namespace });
+    if (tenant) {
+      chart.addDependency(this.network);
+    } else {
+      chart.addDependency(this.tail);
+      this.tail = chart;
+    }
+    this.created.push(chart);
+    return chart;
+  }
+}
+
+/** `<tenant>-<suffix>`, or the bare suffix for the unnamed tenant. */
+function tenantNamespace(tenant: string | undefined, suffix: string): string {
+  return tenant === undefined ? suffix : `${tenant}-${suffix}`;
+}
+
+/**
+ * The cluster layer alone, without tenants: add them with `cluster.addTenant('team-a', { kafka: {...} })`.
+ * `buildPlatform(app, { tenants })` composes both.
+ */
+export function buildCluster(app: App, options: ClusterOptions = {}): PlatformCluster {
+  return new PlatformCluster(app, options);
+}
