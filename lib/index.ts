@@ -33,3 +33,6 @@ export * from './core/external-secrets';
 export * from './platform/network';
 export * from './core/synth';
 export * from './plan';
+export * from './observability';
+export * from './core/ip-egress';
+export * from './core/flow-parts';

@@ -2,6 +2,7 @@ import { DeclaredFlow, Flow, flowKey, FLOWS_ANNOTATION, OpenPort, parseFlowDecla
 import { MANAGED_BY } from '../core/labels';
 import { violation } from './objects';
 import { checkFlows, checkOnlyDeclaredFlows } from './network-flows';
+import { operatorPodTemplates } from './operator-pods';
 import { podTemplatesOf } from './pod-templates';
 import { hasLabels } from './selectors';
 import { Manifest, Violation } from './types';
@@ -57,7 +58,7 @@ export const OUTSIDER: PodRef = { namespace: 'flow-check-outsider', labels: { 'p
  * installed outside the app.
  */
 export function checkClientPeers(manifests: Manifest[], flows: DeclaredFlow[]): Violation[] {
-  const templates = podTemplatesOf(manifests);
+  const templates = [...podTemplatesOf(manifests), ...operatorPodTemplates(manifests)];
   return flows.filter((f) => f.client && Object.keys(f.from.labels).length > 0)
     .filter((f) => !templates.some((t) => t.namespace === f.from.namespace && hasLabels(f.from.labels, t.labels)))
     .map((f) => violation('flows/peer-matches-nothing', f.declaredBy,

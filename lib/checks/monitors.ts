@@ -1,5 +1,6 @@
 import type { Flow, PodRef } from '../core/flows';
 import { ManifestIndex, namespaceOf, violation } from './objects';
+import { operatorPodTemplates } from './operator-pods';
 import { PodTemplate, podTemplatesOf } from './pod-templates';
 import { containerPortsOf, resolveNamedPort } from './ports';
 import { selectorMatches } from './selectors';
@@ -69,7 +70,7 @@ export type ScrapeFlow = Flow;
  */
 export function monitorFlows(manifests: Manifest[], scraper: Scraper): ScrapeFlow[] {
   const index = new ManifestIndex(manifests);
-  const templates = podTemplatesOf(manifests);
+  const templates = [...podTemplatesOf(manifests), ...operatorPodTemplates(manifests)];
   const flows: ScrapeFlow[] = [];
   const add = (monitor: Manifest, t: PodTemplate, port: number) => flows.push({
     name: `monitoring -> ${t.resource} port ${port} (${monitor.kind} ${namespaceOf(monitor)}/${monitor.metadata.name})`,

@@ -1,6 +1,7 @@
 import type { Flow, OpenPort, PodRef } from '../core/flows';
 import { NAMESPACE_NAME_LABEL } from '../core/network';
 import { ManifestIndex, namespaceOf, violation } from './objects';
+import { operatorPodTemplates } from './operator-pods';
 import { PodTemplate, podTemplatesOf } from './pod-templates';
 import { containerPortsOf, resolveNamedPort } from './ports';
 import { hasLabels, LabelSelector, selectorMatches } from './selectors';
@@ -33,7 +34,8 @@ class FlowContext {
   constructor(manifests: Manifest[]) {
     this.index = new ManifestIndex(manifests);
     this.policies = this.index.ofKind('NetworkPolicy');
-    this.templates = podTemplatesOf(manifests);
+    // The Prometheus and Alertmanager pods the operator creates are flow endpoints too.
+    this.templates = [...podTemplatesOf(manifests), ...operatorPodTemplates(manifests)];
   }
 
   /** Namespace labels, with the implicit name label the API server adds. */

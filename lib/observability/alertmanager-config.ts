@@ -309,3 +309,27 @@ export function renderAlertmanagerConfiguration(config: AlertmanagerConfiguratio
     inhibit_rules: (config.inhibitRules ?? []).map((r) => ({ source_matchers: [...r.sourceMatchers], target_matchers: [...r.targetMatchers], equal: [...r.equal] })),
   }, { lineWidth: 0 });
 }
+
+/**
+ * The TCP ports Alertmanager connects to when it notifies the receivers of `configuration`,
+ * sorted: 443 for Slack, PagerDuty and webhooks whose URL is in a Secret; a webhook URL's own
+ * port (80/443 by scheme); an e-mail smarthost's port. Empty for "null" receivers only.
+ */
+export function notificationPorts(configuration: AlertmanagerConfiguration): number[] {
+  const ports = new Set<number>();
+  for (const r of configuration.receivers) {
+    for (const w of r.webhooks ?? []) {
+      if (w.url === undefined) ports.add(443);
+      else {
+        const url = new URL(w.url);
+        ports.add(url.port !== '' ? Number(url.port) : url.protocol === 'http:' ? 80 : 443);
+      }
+    }
+    if ((r.slack ?? []).length > 0 || (r.pagerDuty ?? []).length > 0) ports.add(443);
+    for (const e of r.email ?? []) {
+      const port = Number(/:(\d+)$/.exec(e.smarthost)?.[1] ?? 25);
+      ports.add(port);
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}

@@ -8,14 +8,20 @@ import {
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import type { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { checkResources, ComputeResources } from '../core/resources';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { checkDnsLabel, checkInteger, checkOneOf, checkPinnedImage } from '../core/validation';
+import { checkCidr, checkDnsLabel, checkInteger, checkOneOf, checkPinnedImage } from '../core/validation';
+import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
+import { ClientPeer, ResolvedPeer } from '../core/network';
+import { PlatformWorkload } from '../core/platform-workload';
 import { checkPrometheusDuration } from '../monitoring/promql';
 import {
-  AlertmanagerConfiguration, alertmanagerConfigurationProblems, defaultAlertmanagerConfiguration, referencedSecrets, renderAlertmanagerConfiguration,
+  AlertmanagerConfiguration, alertmanagerConfigurationProblems, defaultAlertmanagerConfiguration, notificationPorts, referencedSecrets, renderAlertmanagerConfiguration,
 } from './alertmanager-config';
+import {
+  clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
+} from './common';
 import { AlertmanagerEndpoint } from './prometheus';
 import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector, StackProfile, STACK_PROFILES } from './prometheus-common';
 
@@ -35,6 +41,14 @@ export interface AlertmanagerProps {
   readonly retention?: string;
   /** CPU and memory of the alertmanager container. @default see ALERTMANAGER_DEFAULT_RESOURCES */
   readonly resources?: ComputeResources;
+  /** Namespace whose pods (Prometheus) may scrape its metrics. @default - its own namespace */
+  readonly monitoringNamespace?: string;
+  /**
+   * Where the receivers are (Slack, PagerDuty, webhooks, SMTP): the destination of its {@link
+   * Alertmanager.ipEgress} on the ports the configuration needs ({@link notificationPorts}).
+   * @default '0.0.0.0/0'
+   */
+  readonly receiverCidr?: string;
 }
 
 /** Default resources by profile. */
@@ -42,6 +56,9 @@ export const ALERTMANAGER_DEFAULT_RESOURCES: Readonly<Record<StackProfile, Compu
   production: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
   dev: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
 };
+
+/** Ports of the Alertmanager pods: the API (`web`) and the cluster gossip (`mesh`, TCP and UDP). */
+export const ALERTMANAGER_PORTS = { web: 9093, mesh: 9094 } as const;
 
 /** Key of the generated configuration Secret that the operator reads. */
 export const ALERTMANAGER_CONFIG_KEY = 'alertmanager.yaml';
@@ -59,7 +76,7 @@ export const ALERTMANAGER_CONFIG_KEY = 'alertmanager.yaml';
  * route of an AlertmanagerConfig to its own namespace (a `namespace` matcher is added), which
  * would hide the platform's alerts from other namespaces; `configSecret` is the global configuration.
  */
-export class Alertmanager extends Construct {
+export class Alertmanager extends PlatformWorkload implements IDeclaresIpEgress {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -76,6 +93,13 @@ export class Alertmanager extends Construct {
   public readonly endpoint: AlertmanagerEndpoint;
   /** Alertmanager's own metrics on the Service port `web`. */
   public readonly metricsEndpoint: MetricsEndpoint;
+  /** Admits Prometheus (clients) and the monitoring namespace on `web`, and the replicas to each other on the mesh port. */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The operator's pod labels, as for every workload of this library ({@link podSelector}). */
+  public readonly selectorLabels: Record<string, string>;
+
+  private readonly clients: ResolvedPeer[] = [];
+  private readonly egress: IpEgress[];
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id);
@@ -93,10 +117,13 @@ export class Alertmanager extends Construct {
     if (problems.length > 0) throw new Error(`${this.node.path}: invalid configuration (must be a valid Alertmanager configuration):\n- ${problems.join('\n- ')}`);
     this.configurationYaml = renderAlertmanagerConfiguration(configuration);
     const secrets = referencedSecrets(configuration);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? this.namespace);
+    const receiverCidr = checkCidr(this, 'receiverCidr', props.receiverCidr ?? ANY_IPV4);
 
     const resourceName = `alertmanager-${this.name}`;
     const labels = standardLabels({ name: 'alertmanager', instance: this.name, component: 'alertmanager', partOf: 'monitoring', version });
     this.podSelector = alertmanagerPodSelector(this.name);
+    this.selectorLabels = this.podSelector;
 
     this.configSecret = new k8s.KubeSecret(this, 'Config', {
       metadata: { name: `${resourceName}-config`, labels },
@@ -120,36 +147,40 @@ export class Alertmanager extends Construct {
         configSecret: this.configSecret.name,
         secrets: secrets.length > 0 ? secrets : undefined,
         retention,
-        resources: {
-          requests: { cpu: AlertmanagerSpecResourcesRequests.fromString(resources.requests.cpu), memory: AlertmanagerSpecResourcesRequests.fromString(resources.requests.memory) },
-          limits: { cpu: AlertmanagerSpecResourcesLimits.fromString(resources.limits.cpu), memory: AlertmanagerSpecResourcesLimits.fromString(resources.limits.memory) },
-        },
-        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } },
-        affinity: this.replicas > 1 && profile === 'production' ? {
-          podAntiAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: this.podSelector } }],
-          },
-        } : undefined,
+        resources: operatorPodResources(resources, AlertmanagerSpecResourcesRequests, AlertmanagerSpecResourcesLimits),
+        securityContext: operatorPodSecurityContext(),
+        affinity: operatorPodAntiAffinity(this.replicas, profile, this.podSelector),
       },
     });
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: resourceName, labels },
-      spec: {
-        selector: this.podSelector,
-        sessionAffinity: 'ClientIP',
-        ports: [
-          { name: 'web', port: 9093, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },
-          { name: 'reloader-web', port: 8080, targetPort: k8s.IntOrString.fromString('reloader-web'), protocol: 'TCP' },
-        ],
-      },
-    });
-    if (this.replicas > 1) {
-      this.podDisruptionBudget = new PodDisruptionBudget(this, 'PodDisruptionBudget', {
-        name: resourceName, labels, selector: this.podSelector, maxUnavailable: 1,
-      });
-    }
+    ({ service: this.service, podDisruptionBudget: this.podDisruptionBudget } = operatorPodService(this, {
+      name: resourceName, labels, podSelector: this.podSelector, replicas: this.replicas, ports: [['web', ALERTMANAGER_PORTS.web], ['reloader-web', 8080]],
+    }));
     this.endpoint = { namespace: this.namespace, serviceName: this.service.name, portName: 'web' };
     this.metricsEndpoint = { component: 'alertmanager', namespace: this.namespace, via: 'service', selector: selectorLabels({ name: 'alertmanager', instance: this.name, component: 'alertmanager' }), portName: 'web', path: '/metrics' };
+    const { web, mesh } = ALERTMANAGER_PORTS;
+    const clustered = this.replicas > 1;
+    const self = [{ podSelector: { matchLabels: { ...this.podSelector } } }];
+    this.networkPolicy = clientIngressPolicy(this, {
+      name: resourceName,
+      labels,
+      selectorLabels: this.podSelector,
+      rules: () => [
+        clientRule(this.clients, [web]),
+        namespaceRule(monitoringNamespace, [web]),
+        // Replicas gossip silences and notification state (TCP and UDP); one replica does not cluster.
+        ...(clustered ? [{ from: self, ports: [mesh] }, { from: self, ports: [mesh], protocol: 'UDP' as const }] : []),
+      ],
+    });
+    this.declareScrape(monitoringNamespace, web);
+    if (clustered) {
+      for (const protocol of ['TCP', 'UDP']) {
+        this.flowDeclarations.add({ name: `alertmanager mesh (${protocol})`, from: this.podRef, to: this.podRef, port: mesh, protocol });
+      }
+    }
+    this.flowDeclarations.annotate(this.apiObject);
+    const ports = notificationPorts(configuration);
+    this.egress = ports.length === 0 ? [] : [{ name: `${resourceName}-receivers`, namespace: this.namespace, podLabels: { ...this.podSelector }, cidr: receiverCidr, ports }];
+
     this.node.addValidation({
       validate: () => {
         const spec = this.apiObject.toJson().spec ?? {};
@@ -157,5 +188,15 @@ export class Alertmanager extends Construct {
           : [`Alertmanager ${this.name} lost configSecret, securityContext or resources on the way to JSON`];
       },
     });
+  }
+
+  /** Admits `peer` (Prometheus, or any client) to the API on 9093, where alerts are sent. */
+  public allowClient(peer: ClientPeer): void {
+    this.clients.push(...this.admitClient('allowClient', peer, ALERTMANAGER_PORTS.web, 'alertmanager web'));
+  }
+
+  /** Egress to the receivers (none with "null" receivers only). */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
   }
 }

@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { stringify } from 'yaml';
@@ -7,14 +6,17 @@ import { externalSecretsAnnotations } from '../core/external-secrets';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, namedServicePort, ResolvedPeer } from '../core/network';
+import type { PodRef } from '../core/flows';
+import { PlatformWorkload } from '../core/platform-workload';
 import { httpProbe, startupBudget } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkLabels, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { DashboardSpec, dashboardProblems, renderDashboard } from './dashboards/model';
 import { platformDashboards } from './dashboards';
+import { clientIngressPolicy, clientRule, namespaceRule, stackDeployment } from './common';
 import { STACK_PROFILES, StackProfile } from './prometheus-common';
 
 /** Pinned Grafana (kube-prometheus `versions.json` of 2026-08-10: Grafana 13.1.3). */
@@ -45,6 +47,21 @@ export interface GrafanaAdminCredentials {
   readonly passwordKey?: string;
 }
 
+/**
+ * The Prometheus Grafana queries, as a construct of this library (the platform's `Prometheus`):
+ * its URL becomes the datasource and the `grafana -> prometheus` flow is declared at both ends.
+ */
+export interface GrafanaPrometheusTarget {
+  /** `http://<service>.<namespace>.svc:<port>`. */
+  readonly url: string;
+  /** The Prometheus pods. */
+  readonly podRef: PodRef;
+  /** The port Prometheus serves its query API on (9090). */
+  readonly webPort: number;
+  /** Admits `peer` to the query API. */
+  allowClient(peer: ClientPeer): void;
+}
+
 /** Props of {@link Grafana}. */
 export interface GrafanaProps {
   /** Name of the Deployment, Service, ServiceAccount and the base of its ConfigMaps. @default 'grafana' */
@@ -55,9 +72,16 @@ export interface GrafanaProps {
   readonly admin: GrafanaAdminCredentials;
   /**
    * URL of Prometheus as Grafana's server reaches it (the datasource uses `access: proxy`), e.g.
-   * `http://prometheus-operated.monitoring.svc:9090`.
+   * `http://prometheus-operated.monitoring.svc:9090`. Give this or `prometheus`.
+   * @default - `prometheus.url`
    */
-  readonly prometheusUrl: string;
+  readonly prometheusUrl?: string;
+  /**
+   * The platform's Prometheus: the datasource URL, and the flow `grafana -> prometheus` declared
+   * (Prometheus admits Grafana). Without it (a Prometheus given only by URL) Grafana declares no
+   * flow to it: allow it yourself. @default - none
+   */
+  readonly prometheus?: GrafanaPrometheusTarget;
   /** Dashboards to provision (one ConfigMap each). @default platformDashboards() */
   readonly dashboards?: DashboardSpec[];
   /** Folder the dashboards appear in. @default 'Platform' */
@@ -67,11 +91,12 @@ export interface GrafanaProps {
   /** CPU and memory. @default GRAFANA_RESOURCES[profile] */
   readonly resources?: ComputeResources;
   /**
-   * Who may open the UI (port 3000). Unset: any pod in the cluster (`kubectl port-forward` is not
-   * subject to NetworkPolicies). Set: only these peers (plus {@link Grafana.allowClient}).
-   * @default - any pod
+   * Who may open the UI (port 3000): label selectors, cdk8s-plus-27 workloads or constructs of this
+   * library. Unset: any pod in the cluster, declared as an open port (`kubectl port-forward` is not
+   * subject to NetworkPolicies). Set: only these peers (plus {@link Grafana.allowClient}), each a
+   * declared flow. @default - any pod
    */
-  readonly allowFrom?: NetworkPeer[];
+  readonly allowFrom?: ClientPeer[];
   /** Namespace whose pods (Prometheus) may scrape `/metrics`. @default 'monitoring' */
   readonly monitoringNamespace?: string;
   /** `app.kubernetes.io/part-of` label. @default - not set */
@@ -99,7 +124,7 @@ const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
  * has no egress to the internet). Plugin preinstalls stay on: Grafana 13 bundles and preinstalls
  * data sources such as Prometheus through that mechanism; without internet it logs and goes on.
  */
-export class Grafana extends Construct {
+export class Grafana extends PlatformWorkload {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -120,7 +145,8 @@ export class Grafana extends Construct {
   /** `http://<name>.<namespace>.svc:3000`. */
   public readonly url: string;
 
-  private readonly clients: NetworkPeer[] = [];
+  private readonly clients: ResolvedPeer[] = [];
+  private readonly allowFromGiven: boolean;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
@@ -130,8 +156,9 @@ export class Grafana extends Construct {
     this.image = checkPinnedImage(this, 'image', props.image ?? GRAFANA_DEFAULT_IMAGE);
     const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
     const resources = checkResources(this, 'resources', props.resources ?? GRAFANA_RESOURCES[profile]);
-    check(typeof props.prometheusUrl === 'string' && URL.test(props.prometheusUrl), this, 'prometheusUrl', props.prometheusUrl,
-      'must be an http(s) URL of Prometheus, e.g. "http://prometheus-operated.monitoring.svc:9090"');
+    const prometheusUrl = props.prometheusUrl ?? props.prometheus?.url;
+    check(typeof prometheusUrl === 'string' && URL.test(prometheusUrl), this, 'prometheusUrl', prometheusUrl,
+      'must be an http(s) URL of Prometheus, e.g. "http://prometheus-operated.monitoring.svc:9090" (or give prometheus, the platform\'s Prometheus)');
     check(typeof props.admin === 'object' && props.admin !== null, this, 'admin', String(props.admin),
       'must name an existing Secret: { secretName, userKey?, passwordKey? }');
     const adminSecret = checkDnsSubdomain(this, 'admin.secretName', props.admin.secretName);
@@ -143,10 +170,7 @@ export class Grafana extends Construct {
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     const folder = props.dashboardFolder ?? 'Platform';
     check(typeof folder === 'string' && folder.trim().length > 0 && !folder.includes('/'), this, 'dashboardFolder', folder, 'must be a non-empty folder name without "/"');
-    (props.allowFrom ?? []).forEach((peer, i) => {
-      if (peer.namespace !== undefined) checkDnsLabel(this, `allowFrom[${i}].namespace`, peer.namespace);
-      checkLabels(this, `allowFrom[${i}].podLabels`, peer.podLabels);
-    });
+    check(props.allowFrom === undefined || Array.isArray(props.allowFrom), this, 'allowFrom', String(props.allowFrom), 'must be a list of clients');
 
     this.dashboards = props.dashboards ?? platformDashboards();
     check(Array.isArray(this.dashboards) && this.dashboards.length > 0, this, 'dashboards', String(this.dashboards), 'must hold at least one dashboard');
@@ -179,7 +203,7 @@ export class Grafana extends Construct {
             type: 'prometheus',
             uid: GRAFANA_PROMETHEUS_DATASOURCE_UID,
             access: 'proxy',
-            url: props.prometheusUrl,
+            url: prometheusUrl,
             isDefault: true,
             editable: false,
             jsonData: { timeInterval: '30s', httpMethod: 'POST' },
@@ -219,60 +243,53 @@ export class Grafana extends Construct {
     ];
 
     const health = httpProbe('/api/health', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 10,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: { labels, annotations: externalSecretsAnnotations([adminSecret]) },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: 30,
-            securityContext: restrictedPodSecurityContext({ runAsUser: GRAFANA_UID, runAsGroup: GRAFANA_UID }),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [{
-              name: 'grafana',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              env,
-              ports: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
-              resources: toResourceRequirements(resources),
-              securityContext: restrictedContainerSecurityContext(),
-              // First start migrates the SQLite schema: give it two minutes before liveness counts.
-              startupProbe: startupBudget(health, 120),
-              readinessProbe: health,
-              livenessProbe: httpProbe('/api/health', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
-              volumeMounts: [
-                { name: 'data', mountPath: '/var/lib/grafana' },
-                { name: 'tmp', mountPath: '/tmp' },
-                { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
-                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
-                { name: 'dashboard-providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
-                { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
-              ],
-            }],
-            volumes: [
-              { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-              {
-                name: 'admin',
-                secret: {
-                  secretName: adminSecret,
-                  defaultMode: 0o440,
-                  items: [{ key: userKey, path: 'admin-user' }, { key: passwordKey, path: 'admin-password' }],
-                },
-              },
-              { name: 'datasources', configMap: { name: this.provisioningConfigMap.name, items: [{ key: 'datasources.yaml', path: 'datasources.yaml' }] } },
-              { name: 'dashboard-providers', configMap: { name: this.provisioningConfigMap.name, items: [{ key: 'dashboards.yaml', path: 'dashboards.yaml' }] } },
-              { name: 'dashboards', projected: { sources: this.dashboardConfigMaps.map((cm) => ({ configMap: { name: cm.name } })) } },
-            ],
+    this.deployment = stackDeployment(this, {
+      name: this.name,
+      labels,
+      selectorLabels: this.selectorLabels,
+      replicas: 1,
+      podAnnotations: externalSecretsAnnotations([adminSecret]),
+      pod: {
+        serviceAccountName: this.serviceAccount.name,
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: 30,
+        securityContext: restrictedPodSecurityContext({ runAsUser: GRAFANA_UID, runAsGroup: GRAFANA_UID }),
+        containers: [{
+          name: 'grafana',
+          image: this.image,
+          imagePullPolicy: 'IfNotPresent',
+          env,
+          ports: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
+          resources: toResourceRequirements(resources),
+          securityContext: restrictedContainerSecurityContext(),
+          // First start migrates the SQLite schema: give it two minutes before liveness counts.
+          startupProbe: startupBudget(health, 120),
+          readinessProbe: health,
+          livenessProbe: httpProbe('/api/health', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+          volumeMounts: [
+            { name: 'data', mountPath: '/var/lib/grafana' },
+            { name: 'tmp', mountPath: '/tmp' },
+            { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
+            { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+            { name: 'dashboard-providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+            { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
+          ],
+        }],
+        volumes: [
+          { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+          {
+            name: 'admin',
+            secret: {
+              secretName: adminSecret,
+              defaultMode: 0o440,
+              items: [{ key: userKey, path: 'admin-user' }, { key: passwordKey, path: 'admin-password' }],
+            },
           },
-        },
+          { name: 'datasources', configMap: { name: this.provisioningConfigMap.name, items: [{ key: 'datasources.yaml', path: 'datasources.yaml' }] } },
+          { name: 'dashboard-providers', configMap: { name: this.provisioningConfigMap.name, items: [{ key: 'dashboards.yaml', path: 'dashboards.yaml' }] } },
+          { name: 'dashboards', projected: { sources: this.dashboardConfigMaps.map((cm) => ({ configMap: { name: cm.name } })) } },
+        ],
       },
     });
 
@@ -281,32 +298,36 @@ export class Grafana extends Construct {
       spec: { selector: this.selectorLabels, ports: [{ ...namedServicePort('http', GRAFANA_PORT), protocol: 'TCP' }] },
     });
 
-    const uiPort = [tcpPort(GRAFANA_PORT)];
-    const allowFrom = props.allowFrom;
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({
-          produce: (): k8s.NetworkPolicyIngressRule[] => {
-            const peers = allowFrom === undefined ? undefined : [...allowFrom, ...this.clients];
-            return [
-              ...(peers === undefined ? [{ from: [{ namespaceSelector: {} }], ports: uiPort }]
-                : peers.length === 0 ? [] : [{ from: peers.map(toPolicyPeer), ports: uiPort }]),
-              // Prometheus scrapes /metrics on the same port.
-              { from: [namespacePeer(monitoringNamespace)], ports: uiPort },
-            ];
-          },
-        }) as unknown as k8s.NetworkPolicyIngressRule[],
-      },
+    const allowFrom = props.allowFrom?.flatMap((peer, i) => this.admitClient(`allowFrom[${i}]`, peer, GRAFANA_PORT, 'grafana ui'));
+    this.allowFromGiven = allowFrom !== undefined;
+    this.networkPolicy = clientIngressPolicy(this, {
+      name: this.name,
+      labels,
+      selectorLabels: this.selectorLabels,
+      rules: () => [
+        clientRule(allowFrom === undefined ? undefined : [...allowFrom, ...this.clients], [GRAFANA_PORT]),
+        // Prometheus scrapes /metrics on the same port.
+        namespaceRule(monitoringNamespace, [GRAFANA_PORT]),
+      ],
     });
+
+    if (allowFrom === undefined) this.flowDeclarations.addOpen({ name: 'grafana ui', to: this.podRef, port: GRAFANA_PORT });
+    this.declareScrape(monitoringNamespace, GRAFANA_PORT);
+    if (props.prometheus) {
+      props.prometheus.allowClient(this);
+      this.flowDeclarations.add({ name: 'grafana -> prometheus web', from: this.podRef, to: props.prometheus.podRef, port: props.prometheus.webPort });
+    }
+    this.flowDeclarations.annotate(this.deployment);
 
     this.metricsEndpoint = { component: 'grafana', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http', path: '/metrics' };
   }
 
-  /** Lets `peer` open the UI; only matters when `allowFrom` was given (otherwise every pod may). */
-  public allowClient(peer: NetworkPeer): void {
-    this.clients.push(peer);
+  /**
+   * Lets `peer` (a label selector, a cdk8s-plus-27 workload or a construct of this library) open
+   * the UI; only changes the NetworkPolicy when `allowFrom` was given (otherwise every pod may).
+   */
+  public allowClient(peer: ClientPeer): void {
+    const resolved = this.admitClient('allowClient', peer, GRAFANA_PORT, 'grafana ui');
+    if (this.allowFromGiven) this.clients.push(...resolved);
   }
 }

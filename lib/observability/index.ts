@@ -20,3 +20,5 @@ export * from './jaeger-config';
 export * from './jaeger';
 export * from './jaeger-image';
 export * from './viewer';
+export * from './observability-stack';
+export * from './tenant-observability';

@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { contentAddressedConfigMap } from '../core/config-map';
@@ -6,15 +5,18 @@ import { externalSecretsAnnotations } from '../core/external-secrets';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, namedServicePort, ResolvedPeer } from '../core/network';
+import type { PodRef } from '../core/flows';
+import { PlatformWorkload } from '../core/platform-workload';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { podAntiAffinity } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkLabels, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { JAEGER_HEALTH_PATH, JAEGER_PORTS, JaegerStorageConfig, renderJaegerConfig } from './jaeger-config';
+import { clientIngressPolicy, clientRule, namespaceRule, stackDeployment } from './common';
 import { STACK_PROFILES, StackProfile } from './prometheus-common';
 
 /** Pinned Jaeger v2 (v2.20.0, 2026-07-19). Jaeger v1 reached end of life at the end of 2025. */
@@ -41,6 +43,15 @@ export interface JaegerElasticsearchTarget {
   readonly url: string;
   /** Whether the cluster requires TLS and authentication. @default - https URLs do */
   readonly securityEnabled?: boolean;
+  /**
+   * The Elasticsearch pods (the platform's `Elasticsearch` has them): with {@link allowClient},
+   * Jaeger declares the flow `jaeger -> elasticsearch http` and Elasticsearch admits it. Without,
+   * (a cluster outside the app) no flow is declared: allow the egress yourself.
+   * @default - none
+   */
+  readonly podRef?: PodRef;
+  /** Admits `peer` to the HTTP port (the platform's `Elasticsearch.allowClient`). @default - none */
+  allowClient?(peer: ClientPeer): void;
 }
 
 /** Trace storage of {@link Jaeger}. */
@@ -81,14 +92,27 @@ export interface JaegerProps {
   readonly replicas?: number;
   /** CPU and memory. @default JAEGER_RESOURCES[profile] */
   readonly resources?: ComputeResources;
-  /** Who may send traces (OTLP 4317/4318). Unset: any pod in the cluster. @default - any pod */
-  readonly allowFrom?: NetworkPeer[];
-  /** Who may open the UI (16686). Unset: any pod in the cluster. @default - any pod */
-  readonly uiAllowFrom?: NetworkPeer[];
+  /**
+   * Who may send traces (OTLP 4317/4318): label selectors (`{ namespace: 'apps', podLabels: {} }`
+   * for every pod of a namespace), cdk8s-plus-27 workloads or constructs of this library, each a
+   * declared flow. Unset: any pod in the cluster (declared as open ports). @default - any pod
+   */
+  readonly allowFrom?: ClientPeer[];
+  /**
+   * Who may open the UI and query API (16686, 16685). Unset: any pod in the cluster (open ports);
+   * `[]`: no pod (`kubectl port-forward` is not subject to NetworkPolicies). @default - any pod
+   */
+  readonly uiAllowFrom?: ClientPeer[];
   /** Namespace whose pods (Prometheus) may scrape 8888. @default 'monitoring' */
   readonly monitoringNamespace?: string;
   /** `app.kubernetes.io/part-of` label. @default - not set */
   readonly partOf?: string;
+}
+
+/** The port of an Elasticsearch URL (9200 when the URL names none). */
+function elasticsearchPort(url: string): number {
+  const port = new URL(url).port;
+  return port === '' ? 9200 : Number(port);
 }
 
 const CONFIG_DIR = '/etc/jaeger';
@@ -103,7 +127,7 @@ const ES_CA_DIR = '/etc/jaeger/es-ca';
  * Deployment. Probes use the healthcheckv2 extension on 13133; its own metrics are on 8888.
  * Pod Security `restricted` (uid 10001, read-only root, `/tmp` emptyDir), no API token.
  */
-export class Jaeger extends Construct {
+export class Jaeger extends PlatformWorkload {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -123,7 +147,8 @@ export class Jaeger extends Construct {
   /** `<name>.<namespace>.svc:4317`: what OTLP/gRPC exporters send to. */
   public readonly otlpGrpcEndpoint: string;
 
-  private readonly clients: NetworkPeer[] = [];
+  private readonly clients: ResolvedPeer[] = [];
+  private readonly allowFromGiven: boolean;
 
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
     super(scope, id);
@@ -135,10 +160,7 @@ export class Jaeger extends Construct {
     const resources = checkResources(this, 'resources', props.resources ?? JAEGER_RESOURCES[profile]);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     for (const [prop, peers] of [['allowFrom', props.allowFrom], ['uiAllowFrom', props.uiAllowFrom]] as const) {
-      (peers ?? []).forEach((peer, i) => {
-        if (peer.namespace !== undefined) checkDnsLabel(this, `${prop}[${i}].namespace`, peer.namespace);
-        checkLabels(this, `${prop}[${i}].podLabels`, peer.podLabels);
-      });
+      check(peers === undefined || Array.isArray(peers), this, prop, String(peers), 'must be a list of clients');
     }
     check(props.storage !== undefined || profile === 'dev', this, 'storage', 'undefined',
       'is required in production: { type: "elasticsearch", elasticsearch, credentialsSecret?, caSecret? } (or { type: "memory" } to accept losing every trace on restart)');
@@ -168,48 +190,42 @@ export class Jaeger extends Construct {
       ['otlp-grpc', JAEGER_PORTS.otlpGrpc], ['otlp-http', JAEGER_PORTS.otlpHttp], ['query', JAEGER_PORTS.queryHttp],
       ['query-grpc', JAEGER_PORTS.queryGrpc], ['health', JAEGER_PORTS.health], ['metrics', JAEGER_PORTS.metrics],
     ];
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        replicas: this.replicas,
-        revisionHistoryLimit: 10,
-        // Memory storage: the old pod holds the traces until the new one is up (maxUnavailable 0).
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: { labels, annotations: externalSecretsAnnotations(secrets) },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: 30,
-            securityContext: restrictedPodSecurityContext({ runAsUser: JAEGER_UID }),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            affinity: this.replicas > 1 ? podAntiAffinity(this.selectorLabels, 'preferred') : undefined,
-            containers: [{
-              name: 'jaeger',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              args: [`--config=${CONFIG_DIR}/config.yaml`],
-              env: env.length > 0 ? env : undefined,
-              ports: ports.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
-              resources: toResourceRequirements(resources),
-              securityContext: restrictedContainerSecurityContext(),
-              readinessProbe: health,
-              livenessProbe: httpProbe(JAEGER_HEALTH_PATH, 'health', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6, initialDelaySeconds: 10 }),
-              volumeMounts: [
-                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-                ...mounts,
-              ],
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: this.configMap.name } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-              ...volumes,
-            ],
-          },
-        },
+    this.deployment = stackDeployment(this, {
+      name: this.name,
+      labels,
+      selectorLabels: this.selectorLabels,
+      replicas: this.replicas,
+      // Memory storage: the old pod holds the traces until the new one is up (maxUnavailable 0).
+      strategy: 'surge',
+      podAnnotations: externalSecretsAnnotations(secrets),
+      pod: {
+        serviceAccountName: this.serviceAccount.name,
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: 30,
+        securityContext: restrictedPodSecurityContext({ runAsUser: JAEGER_UID }),
+        affinity: this.replicas > 1 ? podAntiAffinity(this.selectorLabels, 'preferred') : undefined,
+        containers: [{
+          name: 'jaeger',
+          image: this.image,
+          imagePullPolicy: 'IfNotPresent',
+          args: [`--config=${CONFIG_DIR}/config.yaml`],
+          env: env.length > 0 ? env : undefined,
+          ports: ports.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+          resources: toResourceRequirements(resources),
+          securityContext: restrictedContainerSecurityContext(),
+          readinessProbe: health,
+          livenessProbe: httpProbe(JAEGER_HEALTH_PATH, 'health', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6, initialDelaySeconds: 10 }),
+          volumeMounts: [
+            { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+            { name: 'tmp', mountPath: '/tmp' },
+            ...mounts,
+          ],
+        }],
+        volumes: [
+          { name: 'config', configMap: { name: this.configMap.name } },
+          { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+          ...volumes,
+        ],
       },
     });
 
@@ -223,26 +239,30 @@ export class Jaeger extends Construct {
       },
     });
 
-    const ingressFor = (allowed: NetworkPeer[] | undefined, extra: NetworkPeer[], portNumbers: number[]): k8s.NetworkPolicyIngressRule[] => {
-      const policyPorts = portNumbers.map(tcpPort);
-      if (allowed === undefined) return [{ from: [{ namespaceSelector: {} }], ports: policyPorts }];
-      const peers = [...allowed, ...extra];
-      return peers.length === 0 ? [] : [{ from: peers.map(toPolicyPeer), ports: policyPorts }];
-    };
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({
-          produce: (): k8s.NetworkPolicyIngressRule[] => [
-            ...ingressFor(props.allowFrom, this.clients, [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp]),
-            ...ingressFor(props.uiAllowFrom, [], [JAEGER_PORTS.queryHttp, JAEGER_PORTS.queryGrpc]),
-            { from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(JAEGER_PORTS.metrics)] },
-          ],
-        }) as unknown as k8s.NetworkPolicyIngressRule[],
-      },
+    const otlp = [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp];
+    const query = [JAEGER_PORTS.queryHttp, JAEGER_PORTS.queryGrpc];
+    const allowFrom = props.allowFrom?.flatMap((peer, i) => this.admitPorts(`allowFrom[${i}]`, peer, otlp, 'jaeger otlp'));
+    const uiAllowFrom = props.uiAllowFrom?.flatMap((peer, i) => this.admitPorts(`uiAllowFrom[${i}]`, peer, query, 'jaeger query'));
+    this.allowFromGiven = allowFrom !== undefined;
+    this.networkPolicy = clientIngressPolicy(this, {
+      name: this.name,
+      labels,
+      selectorLabels: this.selectorLabels,
+      rules: () => [
+        clientRule(allowFrom === undefined ? undefined : [...allowFrom, ...this.clients], otlp),
+        clientRule(uiAllowFrom, query),
+        namespaceRule(monitoringNamespace, [JAEGER_PORTS.metrics]),
+      ],
     });
+    for (const [given, ports, what] of [[allowFrom, otlp, 'otlp'], [uiAllowFrom, query, 'query']] as const) {
+      if (given === undefined) for (const port of ports) this.flowDeclarations.addOpen({ name: `jaeger ${what}`, to: this.podRef, port });
+    }
+    this.declareScrape(monitoringNamespace, JAEGER_PORTS.metrics);
+    if (storage.type === 'elasticsearch' && storage.elasticsearch.podRef && typeof storage.elasticsearch.allowClient === 'function') {
+      storage.elasticsearch.allowClient(this);
+      this.flowDeclarations.add({ name: 'jaeger -> elasticsearch http', from: this.podRef, to: storage.elasticsearch.podRef, port: elasticsearchPort(storage.elasticsearch.url) });
+    }
+    this.flowDeclarations.annotate(this.deployment);
 
     if (this.replicas > 1) {
       this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', { name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1 });
@@ -251,9 +271,21 @@ export class Jaeger extends Construct {
     this.metricsEndpoint = { component: 'jaeger', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics', path: '/metrics' };
   }
 
-  /** Lets `peer` send traces (OTLP); only matters when `allowFrom` was given (otherwise every pod may). */
-  public allowClient(peer: NetworkPeer): void {
-    this.clients.push(peer);
+  /**
+   * Lets `peer` (a label selector, a cdk8s-plus-27 workload or a construct of this library) send
+   * traces (OTLP); only changes the NetworkPolicy when `allowFrom` was given (otherwise every pod may).
+   */
+  public allowClient(peer: ClientPeer): void {
+    const resolved = this.admitPorts('allowClient', peer, [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp], 'jaeger otlp');
+    if (this.allowFromGiven) this.clients.push(...resolved);
+  }
+
+  /** {@link admitClient} on each of `ports`; the resolved peers once. */
+  private admitPorts(prop: string, peer: ClientPeer, ports: number[], target: string): ResolvedPeer[] {
+    const [first, ...rest] = ports;
+    const resolved = this.admitClient(prop, peer, first, `${target} ${first}`);
+    for (const port of rest) this.admitClient(prop, peer, port, `${target} ${port}`);
+    return resolved;
   }
 
   private storageConfig(storage: JaegerStorage): {

@@ -1,15 +1,17 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { makeClusterScoped } from '../core/escape-hatches';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { namedServicePort, namespacePeer, tcpPort } from '../core/network';
+import { namedServicePort } from '../core/network';
 import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { NOBODY, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkDnsLabel, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkCidr, checkDnsLabel, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
+import { PlatformWorkload } from '../core/platform-workload';
+import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
 import { STACK_PROFILES, StackProfile } from './prometheus-common';
 
 /** Pinned kube-state-metrics: v2.20.0 (2026-08-17) is built with client-go 1.36 (upstream compatibility matrix), the latest release, the only one its maintainers support. */
@@ -99,6 +101,11 @@ export interface KubeStateMetricsProps {
   readonly computeResources?: ComputeResources;
   /** Namespace whose pods (Prometheus) may scrape it. @default 'monitoring' */
   readonly monitoringNamespace?: string;
+  /**
+   * Where it reaches the Kubernetes API server (ports 443 and 6443): its {@link
+   * KubeStateMetrics.ipEgress}. Narrow it to the control plane's addresses when known. @default '0.0.0.0/0'
+   */
+  readonly apiServerCidr?: string;
   /** `app.kubernetes.io/part-of` label. @default - not set */
   readonly partOf?: string;
 }
@@ -115,7 +122,7 @@ export interface KubeStateMetricsProps {
  * their `namespace`, `pod` and `node` labels must stay the object's, not be renamed
  * `exported_namespace` in favour of kube-state-metrics' own target labels.
  */
-export class KubeStateMetrics extends Construct {
+export class KubeStateMetrics extends PlatformWorkload implements IDeclaresIpEgress {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -131,6 +138,8 @@ export class KubeStateMetrics extends Construct {
   /** Object metrics on `http-metrics`, to be scraped with `honorLabels: true` as job `kube-state-metrics`. */
   public readonly metricsEndpoint: MetricsEndpoint;
 
+  private readonly egress: IpEgress[];
+
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps = {}) {
     super(scope, id);
     checkUniqueObjectNames(this);
@@ -140,6 +149,7 @@ export class KubeStateMetrics extends Construct {
     const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
     const compute = checkResources(this, 'computeResources', props.computeResources ?? KUBE_STATE_METRICS_RESOURCES[profile]);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
     const requested = props.resources ?? [...KUBE_STATE_METRICS_DEFAULT_RESOURCES];
     check(Array.isArray(requested), this, 'resources', String(requested), 'must be a list of kube-state-metrics resource names');
     requested.forEach((r, i) => check(Object.prototype.hasOwnProperty.call(KUBE_STATE_METRICS_RESOURCE_GROUPS, r), this, `resources[${i}]`, r,
@@ -162,56 +172,42 @@ export class KubeStateMetrics extends Construct {
       const group = KUBE_STATE_METRICS_RESOURCE_GROUPS[r];
       byGroup.set(group, [...(byGroup.get(group) ?? []), r]);
     }
-    const clusterName = `${this.namespace}-${this.name}`;
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: clusterName, labels },
+    ({ clusterRole: this.clusterRole, binding: this.clusterRoleBinding } = bindClusterRole(this, {
+      name: `${this.namespace}-${this.name}`,
+      labels,
       rules: [...byGroup.keys()].sort().map((group) => ({ apiGroups: [group], resources: byGroup.get(group)!, verbs: ['list', 'watch'] })),
-    });
-    makeClusterScoped(this.clusterRole);
-    this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: clusterName, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
-    });
-    makeClusterScoped(this.clusterRoleBinding);
+      serviceAccount: { name: this.serviceAccount.name, namespace: this.namespace },
+    }));
 
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 10,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            // It lists and watches the API: the token is mounted for this pod only.
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext({ runAsUser: NOBODY }),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [{
-              name: 'kube-state-metrics',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              args: [
-                `--port=${KUBE_STATE_METRICS_PORTS.metrics}`,
-                `--telemetry-port=${KUBE_STATE_METRICS_PORTS.telemetry}`,
-                `--resources=${this.exportedResources.join(',')}`,
-              ],
-              ports: [
-                { name: 'http-metrics', containerPort: KUBE_STATE_METRICS_PORTS.metrics, protocol: 'TCP' },
-                { name: 'telemetry', containerPort: KUBE_STATE_METRICS_PORTS.telemetry, protocol: 'TCP' },
-              ],
-              resources: toResourceRequirements(compute),
-              securityContext: restrictedContainerSecurityContext(),
-              // As upstream: ready once the telemetry server answers, alive while the metrics server does.
-              readinessProbe: httpProbe('/readyz', 'telemetry', { initialDelaySeconds: 5, timeoutSeconds: 5 }),
-              livenessProbe: httpProbe('/livez', 'http-metrics', { initialDelaySeconds: 5, timeoutSeconds: 5, failureThreshold: 6 }),
-            }],
-          },
-        },
+    this.deployment = stackDeployment(this, {
+      name: this.name,
+      labels,
+      selectorLabels: this.selectorLabels,
+      replicas: 1,
+      pod: {
+        serviceAccountName: this.serviceAccount.name,
+        // It lists and watches the API: the token is mounted for this pod only.
+        automountServiceAccountToken: true,
+        securityContext: restrictedPodSecurityContext({ runAsUser: NOBODY }),
+        containers: [{
+          name: 'kube-state-metrics',
+          image: this.image,
+          imagePullPolicy: 'IfNotPresent',
+          args: [
+            `--port=${KUBE_STATE_METRICS_PORTS.metrics}`,
+            `--telemetry-port=${KUBE_STATE_METRICS_PORTS.telemetry}`,
+            `--resources=${this.exportedResources.join(',')}`,
+          ],
+          ports: [
+            { name: 'http-metrics', containerPort: KUBE_STATE_METRICS_PORTS.metrics, protocol: 'TCP' },
+            { name: 'telemetry', containerPort: KUBE_STATE_METRICS_PORTS.telemetry, protocol: 'TCP' },
+          ],
+          resources: toResourceRequirements(compute),
+          securityContext: restrictedContainerSecurityContext(),
+          // As upstream: ready once the telemetry server answers, alive while the metrics server does.
+          readinessProbe: httpProbe('/readyz', 'telemetry', { initialDelaySeconds: 5, timeoutSeconds: 5 }),
+          livenessProbe: httpProbe('/livez', 'http-metrics', { initialDelaySeconds: 5, timeoutSeconds: 5, failureThreshold: 6 }),
+        }],
       },
     });
 
@@ -227,14 +223,13 @@ export class KubeStateMetrics extends Construct {
       },
     });
 
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(KUBE_STATE_METRICS_PORTS.metrics), tcpPort(KUBE_STATE_METRICS_PORTS.telemetry)] }],
-      },
-    });
+    const ports = [KUBE_STATE_METRICS_PORTS.metrics, KUBE_STATE_METRICS_PORTS.telemetry];
+    this.networkPolicy = metricsIngressPolicy(this, { name: this.name, labels, selectorLabels: this.selectorLabels, monitoringNamespace, ports });
+    // Object metrics (what the alerts read) and its own telemetry, both for Prometheus.
+    this.declareScrape(monitoringNamespace, KUBE_STATE_METRICS_PORTS.metrics);
+    this.declareScrape(monitoringNamespace, KUBE_STATE_METRICS_PORTS.telemetry, this.podRef, 'kube-state-metrics telemetry');
+    this.flowDeclarations.annotate(this.deployment);
+    this.egress = [apiServerEgress(this, apiServerCidr)];
 
     this.metricsEndpoint = {
       component: 'kube-state-metrics',
@@ -245,5 +240,10 @@ export class KubeStateMetrics extends Construct {
       path: '/metrics',
       honorLabels: true,
     };
+  }
+
+  /** Egress to the API server: it lists and watches the exported resources. */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
   }
 }

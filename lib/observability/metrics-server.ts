@@ -13,7 +13,10 @@ import { podAntiAffinity } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkCidr, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { apiServerEgress, bindClusterRole, copyIpEgress, stackDeployment } from './common';
 import { STACK_PROFILES, StackProfile } from './prometheus-common';
+import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
+import { PlatformWorkload } from '../core/platform-workload';
 
 /**
  * Pinned metrics-server v0.8.1 (2026-01-29). Its README's compatibility matrix: 0.9.x supports
@@ -27,6 +30,9 @@ export const METRICS_API_SERVICE_NAME = 'v1beta1.metrics.k8s.io';
 
 /** The container port (upstream: `--secure-port=10250`, named `https`); the Service listens on 443. */
 export const METRICS_SERVER_PORT = 10250;
+
+/** The kubelet port metrics-server reads `/metrics/resource` from (the nodes' status port, 10250 by default). */
+export const METRICS_SERVER_KUBELET_PORT = 10250;
 
 /** uid upstream's manifests run the image as (the Dockerfile says 65534; either works). */
 export const METRICS_SERVER_UID = 1000;
@@ -75,6 +81,12 @@ export interface MetricsServerProps {
    * pod; narrow this to the control plane's addresses when known. @default '0.0.0.0/0'
    */
   readonly apiServerCidr?: string;
+  /**
+   * Addresses of the nodes, whose kubelets metrics-server scrapes on 10250 (the nodes' status
+   * port, `--kubelet-use-node-status-port`): its {@link MetricsServer.ipEgress}, with the API
+   * server's (`apiServerCidr`, 443 and 6443). @default '0.0.0.0/0'
+   */
+  readonly nodeCidr?: string;
   /** `app.kubernetes.io/part-of` label. @default - not set */
   readonly partOf?: string;
 }
@@ -114,7 +126,7 @@ export function metricsApiServiceEmitters(root: IConstruct): string[] {
  * Only one APIService `v1beta1.metrics.k8s.io` can exist: prometheus-adapter's resource-metrics
  * mode registers the same name. Synth fails when anything else in the app emits it.
  */
-export class MetricsServer extends Construct {
+export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -128,6 +140,8 @@ export class MetricsServer extends Construct {
   public readonly clusterRole: k8s.KubeClusterRole;
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
   public readonly podDisruptionBudget?: PodDisruptionBudget;
+
+  private readonly egress: IpEgress[];
 
   constructor(scope: Construct, id: string, props: MetricsServerProps = {}) {
     super(scope, id);
@@ -143,7 +157,8 @@ export class MetricsServer extends Construct {
     addressTypes.forEach((t, i) => checkOneOf(this, `kubeletPreferredAddressTypes[${i}]`, t, ADDRESS_TYPES));
     const insecureKubelet = props.kubeletInsecureTls ?? false;
     check(typeof insecureKubelet === 'boolean', this, 'kubeletInsecureTls', insecureKubelet, 'must be true or false');
-    const cidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? '0.0.0.0/0');
+    const cidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
+    const nodeCidr = checkCidr(this, 'nodeCidr', props.nodeCidr ?? ANY_IPV4);
     const cert = props.servingCertificate;
     if (cert) {
       checkDnsSubdomain(this, 'servingCertificate.secretName', cert.secretName);
@@ -174,18 +189,15 @@ export class MetricsServer extends Construct {
       },
       rules: [{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
     }));
-    this.clusterRole = clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: `${prefix}system:metrics-server`, labels },
+    this.clusterRole = bindClusterRole(this, {
+      name: `${prefix}system:metrics-server`,
+      labels,
       rules: [
         { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
         { apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] },
       ],
-    }));
-    clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: `${prefix}system:metrics-server`, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
-      subjects: [subject],
-    }));
+      serviceAccount: subject,
+    }).clusterRole;
     clusterScoped(new k8s.KubeClusterRoleBinding(this, 'AuthDelegator', {
       metadata: { name: `${this.name}:system:auth-delegator`, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
@@ -222,32 +234,26 @@ export class MetricsServer extends Construct {
         ...(cert ? [{ name: 'tls', mountPath: '/etc/metrics-server/tls', readOnly: true }] : []),
       ],
     };
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        replicas: this.replicas,
-        revisionHistoryLimit: 10,
-        // Upstream: never fewer ready replicas during a rollout (the HPA and kubectl top depend on it).
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: { labels, annotations: externalSecretsAnnotations([cert?.secretName]) },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            // It reads nodes and pods and delegates authentication: the token is mounted here only.
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            priorityClassName: 'system-cluster-critical',
-            securityContext: restrictedPodSecurityContext({ runAsUser: METRICS_SERVER_UID }),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            affinity: this.replicas > 1 ? podAntiAffinity(this.selectorLabels, 'required') : undefined,
-            containers: [container],
-            volumes: [
-              { name: 'tmp-dir', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-              ...(cert ? [{ name: 'tls', secret: { secretName: cert.secretName, defaultMode: 0o440 } }] : []),
-            ],
-          },
-        },
+    this.deployment = stackDeployment(this, {
+      name: this.name,
+      labels,
+      selectorLabels: this.selectorLabels,
+      replicas: this.replicas,
+      // Upstream: never fewer ready replicas during a rollout (the HPA and kubectl top depend on it).
+      strategy: 'surge',
+      podAnnotations: externalSecretsAnnotations([cert?.secretName]),
+      pod: {
+        serviceAccountName: this.serviceAccount.name,
+        // It reads nodes and pods and delegates authentication: the token is mounted here only.
+        automountServiceAccountToken: true,
+        priorityClassName: 'system-cluster-critical',
+        securityContext: restrictedPodSecurityContext({ runAsUser: METRICS_SERVER_UID }),
+        affinity: this.replicas > 1 ? podAntiAffinity(this.selectorLabels, 'required') : undefined,
+        containers: [container],
+        volumes: [
+          { name: 'tmp-dir', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+          ...(cert ? [{ name: 'tls', secret: { secretName: cert.secretName, defaultMode: 0o440 } }] : []),
+        ],
       },
     });
 
@@ -281,6 +287,13 @@ export class MetricsServer extends Construct {
     if (this.replicas > 1) {
       this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', { name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1 });
     }
+    // No pod connects to it (the API server is no pod) and it connects to none: no flows, only
+    // egress to the API server and the kubelets, by address.
+    this.flowDeclarations.annotate(this.deployment);
+    this.egress = [
+      apiServerEgress(this, cidr),
+      { name: `${this.name}-kubelets`, namespace: this.namespace, podLabels: { ...this.selectorLabels }, cidr: nodeCidr, ports: [METRICS_SERVER_KUBELET_PORT] },
+    ];
 
     // prometheus-adapter (resource metrics) registers the same APIService: there can be only one.
     this.node.addValidation({
@@ -290,5 +303,10 @@ export class MetricsServer extends Construct {
           'the API server serves metrics.k8s.io from exactly one backend; keep metrics-server or the adapter\'s resource metrics, not both');
       },
     });
+  }
+
+  /** Egress to the API server (reads nodes and pods, delegates authentication) and to every kubelet (10250). */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
   }
 }

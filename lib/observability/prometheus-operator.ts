@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { makeClusterScoped } from '../core/escape-hatches';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
@@ -8,8 +7,11 @@ import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, NOBODY } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkDnsLabel, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkCidr, checkDnsLabel, checkOneOf, checkPinnedImage } from '../core/validation';
+import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
+import { PlatformWorkload } from '../core/platform-workload';
 import { imageTag } from '../core/image-contract';
+import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
 import {
   PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_VERSION, StackProfile, STACK_PROFILES,
 } from './prometheus-common';
@@ -28,6 +30,13 @@ export interface PrometheusOperatorProps {
   readonly resources?: ComputeResources;
   /** CPU and memory of each config-reloader sidecar. @default requests 10m/32Mi, limits 100m/64Mi (dev 50m/48Mi limits) */
   readonly configReloaderResources?: ComputeResources;
+  /**
+   * Where the operator reaches the Kubernetes API server (ports 443 and 6443): its {@link
+   * PrometheusOperator.ipEgress}. Narrow it to the control plane's addresses when known. @default '0.0.0.0/0'
+   */
+  readonly apiServerCidr?: string;
+  /** Namespace whose pods (Prometheus) may scrape its metrics. @default - its own namespace */
+  readonly monitoringNamespace?: string;
 }
 
 /** Default operator resources by profile. */
@@ -89,7 +98,7 @@ export const PROMETHEUS_OPERATOR_RULES: readonly k8s.PolicyRule[] = [
  * for its metrics (`metricsEndpoint`). It watches every namespace. The CRDs are emitted by
  * {@link PrometheusOperatorCrds}, applied before anything else.
  */
-export class PrometheusOperator extends Construct {
+export class PrometheusOperator extends PlatformWorkload implements IDeclaresIpEgress {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -99,8 +108,12 @@ export class PrometheusOperator extends Construct {
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly clusterRole: k8s.KubeClusterRole;
   public readonly service: k8s.KubeService;
+  /** Admits Prometheus (the monitoring namespace) to the metrics port; the API server is no pod. */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** Operator metrics on the Service port `http`. */
   public readonly metricsEndpoint: MetricsEndpoint;
+
+  private readonly egress: IpEgress[];
 
   constructor(scope: Construct, id: string, props: PrometheusOperatorProps = {}) {
     super(scope, id);
@@ -118,6 +131,8 @@ export class PrometheusOperator extends Construct {
     }
     const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_OPERATOR_DEFAULT_RESOURCES[profile]);
     const reloader = checkResources(this, 'configReloaderResources', props.configReloaderResources ?? RELOADER_RESOURCES[profile]);
+    const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? this.namespace);
 
     this.selectorLabels = selectorLabels({ name: 'prometheus-operator', instance: this.name, component: 'controller' });
     const labels = standardLabels({ name: 'prometheus-operator', instance: this.name, component: 'controller', partOf: 'monitoring', version: imageVersion(this.image) });
@@ -126,55 +141,45 @@ export class PrometheusOperator extends Construct {
       metadata: { name: this.name, labels },
       automountServiceAccountToken: true,
     });
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: `${this.namespace}-${this.name}`, labels },
+    this.clusterRole = bindClusterRole(this, {
+      name: `${this.namespace}-${this.name}`,
+      labels,
       rules: PROMETHEUS_OPERATOR_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups!], resources: [...r.resources!], verbs: [...r.verbs] })),
-    });
-    makeClusterScoped(this.clusterRole);
-    const binding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: `${this.namespace}-${this.name}`, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
-    });
-    makeClusterScoped(binding);
+      serviceAccount: { name: this.serviceAccount.name, namespace: this.namespace },
+    }).clusterRole;
 
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 5,
-        // One operator at a time: no leader election between an old and a new pod.
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: { labels, annotations: { 'kubectl.kubernetes.io/default-container': 'prometheus-operator' } },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            securityContext: restrictedPodSecurityContext({ runAsUser: NOBODY, runAsGroup: NOBODY }),
-            containers: [{
-              name: 'prometheus-operator',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              args: [
-                `--prometheus-config-reloader=${this.configReloaderImage}`,
-                `--config-reloader-cpu-request=${reloader.requests.cpu}`,
-                `--config-reloader-cpu-limit=${reloader.limits.cpu}`,
-                `--config-reloader-memory-request=${reloader.requests.memory}`,
-                `--config-reloader-memory-limit=${reloader.limits.memory}`,
-                `--web.listen-address=:${PROMETHEUS_OPERATOR_PORT}`,
-                '--log-format=logfmt',
-              ],
-              ports: [{ name: 'http', containerPort: PROMETHEUS_OPERATOR_PORT, protocol: 'TCP' }],
-              resources: toResourceRequirements(resources),
-              securityContext: restrictedContainerSecurityContext(),
-              readinessProbe: httpProbe('/healthz', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
-              livenessProbe: httpProbe('/healthz', 'http', { initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 }),
-            }],
-          },
-        },
+    this.deployment = stackDeployment(this, {
+      name: this.name,
+      labels,
+      selectorLabels: this.selectorLabels,
+      replicas: 1,
+      revisionHistoryLimit: 5,
+      // One operator at a time: no leader election between an old and a new pod.
+      strategy: 'recreate',
+      podAnnotations: { 'kubectl.kubernetes.io/default-container': 'prometheus-operator' },
+      pod: {
+        serviceAccountName: this.serviceAccount.name,
+        automountServiceAccountToken: true,
+        securityContext: restrictedPodSecurityContext({ runAsUser: NOBODY, runAsGroup: NOBODY }),
+        containers: [{
+          name: 'prometheus-operator',
+          image: this.image,
+          imagePullPolicy: 'IfNotPresent',
+          args: [
+            `--prometheus-config-reloader=${this.configReloaderImage}`,
+            `--config-reloader-cpu-request=${reloader.requests.cpu}`,
+            `--config-reloader-cpu-limit=${reloader.limits.cpu}`,
+            `--config-reloader-memory-request=${reloader.requests.memory}`,
+            `--config-reloader-memory-limit=${reloader.limits.memory}`,
+            `--web.listen-address=:${PROMETHEUS_OPERATOR_PORT}`,
+            '--log-format=logfmt',
+          ],
+          ports: [{ name: 'http', containerPort: PROMETHEUS_OPERATOR_PORT, protocol: 'TCP' }],
+          resources: toResourceRequirements(resources),
+          securityContext: restrictedContainerSecurityContext(),
+          readinessProbe: httpProbe('/healthz', 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+          livenessProbe: httpProbe('/healthz', 'http', { initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 }),
+        }],
       },
     });
     this.service = new k8s.KubeService(this, 'Service', {
@@ -185,5 +190,14 @@ export class PrometheusOperator extends Construct {
       },
     });
     this.metricsEndpoint = { component: 'prometheus-operator', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http', path: '/metrics' };
+    this.networkPolicy = metricsIngressPolicy(this, { name: this.name, labels, selectorLabels: this.selectorLabels, monitoringNamespace, ports: [PROMETHEUS_OPERATOR_PORT] });
+    this.declareScrape(monitoringNamespace, PROMETHEUS_OPERATOR_PORT);
+    this.flowDeclarations.annotate(this.deployment);
+    this.egress = [apiServerEgress(this, apiServerCidr)];
+  }
+
+  /** Egress to the API server: the operator watches every namespace and writes what it generates. */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
   }
 }

@@ -1,4 +1,7 @@
 import { Construct } from 'constructs';
+import { IDeclaresFlows } from '../core/flows';
+import { FlowComposite } from '../core/flow-parts';
+import { IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { namespaceOf } from '../core/namespace';
 import { check, checkOneOf } from '../core/validation';
 import { MetricsMonitor } from '../monitoring/metrics-monitor';
@@ -44,6 +47,11 @@ export interface PrometheusStackProps {
    * @default the component ids (`prometheus`, `alertmanager`, `prometheus-operator`)
    */
   readonly jobs?: { readonly prometheus?: string; readonly alertmanager?: string; readonly operator?: string };
+  /**
+   * Where the operator and Prometheus reach the Kubernetes API server (443, 6443): their {@link
+   * PrometheusStack.ipEgress}. Narrow it to the control plane's addresses when known. @default '0.0.0.0/0'
+   */
+  readonly apiServerCidr?: string;
 }
 
 /**
@@ -51,7 +59,7 @@ export interface PrometheusStackProps {
  * (with its CRDs), Prometheus, Alertmanager, a ServiceMonitor for each, and the stack's own
  * alerts; or, with `operator: 'existing'`, only the alerts for an operator already installed.
  */
-export class PrometheusStack extends Construct {
+export class PrometheusStack extends FlowComposite implements IDeclaresIpEgress {
   public readonly mode: OperatorMode;
   public readonly discoveryLabels: Record<string, string>;
   public readonly crds?: PrometheusOperatorCrds;
@@ -70,15 +78,18 @@ export class PrometheusStack extends Construct {
 
     if (this.mode === 'managed') {
       if (props.crds ?? true) this.crds = new PrometheusOperatorCrds(this, 'Crds');
-      this.operator = new PrometheusOperator(this, 'Operator', { ...props.operatorProps, profile: props.profile });
+      this.operator = new PrometheusOperator(this, 'Operator', { apiServerCidr: props.apiServerCidr, ...props.operatorProps, profile: props.profile });
       this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanagerProps, profile: props.profile });
       this.prometheus = new Prometheus(this, 'Prometheus', {
+        apiServerCidr: props.apiServerCidr,
         ...props.prometheusProps,
         profile: props.profile,
         clusterName: props.clusterName,
         discoveryLabels: this.discoveryLabels,
         alertmanager: this.alertmanager.endpoint,
       });
+      this.alertmanager.allowClient(this.prometheus);
+      this.prometheus.scrapeTargetsOf(this.operator, this.alertmanager);
       for (const endpoint of [this.operator.metricsEndpoint, this.prometheus.metricsEndpoint, this.alertmanager.metricsEndpoint]) {
         this.monitors.push(new MetricsMonitor(this, `Monitor-${endpoint.component}`, { endpoint, labels: this.discoveryLabels }));
       }
@@ -90,5 +101,22 @@ export class PrometheusStack extends Construct {
       alertmanagerJob: props.jobs?.alertmanager,
       operatorJob: props.jobs?.operator,
     });
+  }
+
+  /**
+   * Prometheus scrapes what `sources` declare as scraped from this namespace (see {@link
+   * Prometheus.scrapeTargetsOf}); nothing in `existing` mode (that operator's Prometheus is not ours).
+   */
+  public scrape(...sources: IDeclaresFlows[]): void {
+    this.prometheus?.scrapeTargetsOf(...sources);
+  }
+
+  /** API server egress of the operator and Prometheus, receiver egress of Alertmanager. */
+  public ipEgress(): IpEgress[] {
+    return this.parts().flatMap((p) => p.ipEgress());
+  }
+
+  protected parts(): Array<IDeclaresFlows & IDeclaresIpEgress> {
+    return [this.operator, this.prometheus, this.alertmanager].filter((p): p is PrometheusOperator | Prometheus | Alertmanager => p !== undefined);
   }
 }

@@ -8,17 +8,24 @@ import {
   PrometheusSpecResourcesRequests,
   PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests,
 } from '../../imports/prometheuses-monitoring.coreos.com';
-import { makeClusterScoped } from '../core/escape-hatches';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { PodDisruptionBudget } from '../core/pod-disruption-budget';
+import type { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { checkQuantity } from '../core/quantity';
 import { checkResources, ComputeResources } from '../core/resources';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkCidr, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { checkPrometheusDuration } from '../monitoring/promql';
 import { checkKubeLabels, checkPrometheusLabelName } from '../monitoring/validation';
+import { IConstruct } from 'constructs';
+import { declaresFlows, IDeclaresFlows, PodRef } from '../core/flows';
+import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
+import { ClientPeer, ResolvedPeer } from '../core/network';
+import { PlatformWorkload } from '../core/platform-workload';
+import {
+  apiServerEgress, bindClusterRole, clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, OPERATOR_POD_FS_GROUP, OPERATOR_POD_UID, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
+} from './common';
 import {
   OPERATOR_POD_PORTS, PLATFORM_DISCOVERY_LABELS, PROMETHEUS_DEFAULT_IMAGE, prometheusPodSelector, StackProfile, STACK_PROFILES,
 } from './prometheus-common';
@@ -78,6 +85,11 @@ export interface PrometheusProps {
   readonly evaluationInterval?: string;
   /** More external labels (`region`, `environment`); `cluster` is set from clusterName. @default - none */
   readonly externalLabels?: Record<string, string>;
+  /**
+   * Where Prometheus reaches the Kubernetes API server (target discovery; ports 443 and 6443): its
+   * {@link Prometheus.ipEgress}. Narrow it to the control plane's addresses when known. @default '0.0.0.0/0'
+   */
+  readonly apiServerCidr?: string;
 }
 
 /** Default resources by profile. */
@@ -92,8 +104,8 @@ const DEFAULTS: Record<StackProfile, { replicas: number; retention: string; stor
 };
 
 /** uid/gid the Prometheus Operator documentation recommends for Prometheus (non-root, fsGroup owns the TSDB volume). */
-export const PROMETHEUS_UID = 1000;
-export const PROMETHEUS_FS_GROUP = 2000;
+export const PROMETHEUS_UID = OPERATOR_POD_UID;
+export const PROMETHEUS_FS_GROUP = OPERATOR_POD_FS_GROUP;
 
 const RETENTION_SIZE = /^(0|([0-9]*(\.[0-9]+)?(B|KB|MB|GB|TB|PB|EB)))$/;
 const UNIT: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50, EB: 2 ** 60 };
@@ -110,7 +122,7 @@ const UNIT: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 
  * under Pod Security `restricted` (non-root uid 1000, fsGroup 2000, RuntimeDefault seccomp; the
  * operator sets the containers' read-only root, no privilege escalation, every capability dropped).
  */
-export class Prometheus extends Construct {
+export class Prometheus extends PlatformWorkload implements IDeclaresIpEgress {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -128,6 +140,15 @@ export class Prometheus extends Construct {
   public readonly metricsEndpoint: MetricsEndpoint;
   /** `http://prometheus-<name>.<namespace>.svc:9090`: the query API (Grafana's datasource). */
   public readonly url: string;
+  /** The port of the query API and of its own metrics (`web`). */
+  public readonly webPort: number = OPERATOR_POD_PORTS.prometheus[0].containerPort;
+  /** Admits clients of the query API (Grafana) and the monitoring namespace (its own scrape). */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The operator's pod labels, as for every workload of this library ({@link podSelector}). */
+  public readonly selectorLabels: Record<string, string>;
+
+  private readonly clients: ResolvedPeer[] = [];
+  private readonly egress: IpEgress[];
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
@@ -161,6 +182,7 @@ export class Prometheus extends Construct {
       check(key !== 'cluster', this, 'externalLabels key', key, 'is set from clusterName');
       check(typeof value === 'string' && value.length > 0, this, `externalLabels[${key}]`, value, 'must be a non-empty string');
     }
+    const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
     if (props.alertmanager) {
       checkDnsLabel(this, 'alertmanager.namespace', props.alertmanager.namespace);
       checkDnsLabel(this, 'alertmanager.serviceName', props.alertmanager.serviceName);
@@ -169,6 +191,7 @@ export class Prometheus extends Construct {
     const resourceName = `prometheus-${this.name}`;
     const labels = standardLabels({ name: 'prometheus', instance: this.name, component: 'prometheus', partOf: 'monitoring', version });
     this.podSelector = prometheusPodSelector(this.name);
+    this.selectorLabels = this.podSelector;
     this.url = `http://${resourceName}.${this.namespace}.svc:${OPERATOR_POD_PORTS.prometheus[0].containerPort}`;
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -176,8 +199,10 @@ export class Prometheus extends Construct {
       // Prometheus calls the API for service discovery: the pod mounts the token (the operator's default).
       automountServiceAccountToken: true,
     });
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: `${this.namespace}-${resourceName}`, labels },
+    this.clusterRole = bindClusterRole(this, {
+      name: `${this.namespace}-${resourceName}`,
+      labels,
+      serviceAccount: { name: this.serviceAccount.name, namespace: this.namespace },
       rules: [
         // Target discovery (kubernetes_sd_configs of every ServiceMonitor/PodMonitor), in every namespace.
         { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
@@ -188,14 +213,7 @@ export class Prometheus extends Construct {
         { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
         { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
       ],
-    });
-    makeClusterScoped(this.clusterRole);
-    const binding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: `${this.namespace}-${resourceName}`, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
-    });
-    makeClusterScoped(binding);
+    }).clusterRole;
 
     const selector = { matchLabels: { ...this.discoveryLabels } };
     const everyNamespace = {};
@@ -220,17 +238,8 @@ export class Prometheus extends Construct {
         probeNamespaceSelector: everyNamespace,
         ruleSelector: selector,
         ruleNamespaceSelector: everyNamespace,
-        resources: {
-          requests: { cpu: PrometheusSpecResourcesRequests.fromString(resources.requests.cpu), memory: PrometheusSpecResourcesRequests.fromString(resources.requests.memory) },
-          limits: { cpu: PrometheusSpecResourcesLimits.fromString(resources.limits.cpu), memory: PrometheusSpecResourcesLimits.fromString(resources.limits.memory) },
-        },
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: PROMETHEUS_UID,
-          runAsGroup: PROMETHEUS_FS_GROUP,
-          fsGroup: PROMETHEUS_FS_GROUP,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        resources: operatorPodResources(resources, PrometheusSpecResourcesRequests, PrometheusSpecResourcesLimits),
+        securityContext: operatorPodSecurityContext(),
         storage: {
           volumeClaimTemplate: {
             spec: {
@@ -249,33 +258,68 @@ export class Prometheus extends Construct {
           }],
         } : undefined,
         // Spread replicas over nodes (the operator adds no anti-affinity of its own).
-        affinity: this.replicas > 1 && profile === 'production' ? {
-          podAntiAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: this.podSelector } }],
-          },
-        } : undefined,
+        affinity: operatorPodAntiAffinity(this.replicas, profile, this.podSelector),
       },
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: resourceName, labels },
-      spec: {
-        selector: this.podSelector,
-        // Queries of one client stick to one replica (replicas do not share data).
-        sessionAffinity: 'ClientIP',
-        ports: [
-          { name: 'web', port: 9090, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },
-          { name: 'reloader-web', port: 8080, targetPort: k8s.IntOrString.fromString('reloader-web'), protocol: 'TCP' },
-        ],
-      },
-    });
-    if (this.replicas > 1) {
-      this.podDisruptionBudget = new PodDisruptionBudget(this, 'PodDisruptionBudget', {
-        name: resourceName, labels, selector: this.podSelector, maxUnavailable: 1,
-      });
-    }
+    ({ service: this.service, podDisruptionBudget: this.podDisruptionBudget } = operatorPodService(this, {
+      name: resourceName, labels, podSelector: this.podSelector, replicas: this.replicas, ports: [['web', 9090], ['reloader-web', 8080]],
+    }));
     this.metricsEndpoint = { component: 'prometheus', namespace: this.namespace, via: 'service', selector: selectorLabels({ name: 'prometheus', instance: this.name, component: 'prometheus' }), portName: 'web', path: '/metrics' };
+    this.networkPolicy = clientIngressPolicy(this, {
+      name: resourceName,
+      labels,
+      selectorLabels: this.podSelector,
+      // Its own namespace scrapes /metrics on `web`; clients (Grafana) query it there.
+      rules: () => [namespaceRule(this.namespace, [this.webPort]), clientRule(this.clients, [this.webPort])],
+    });
+    this.declareScrape(this.namespace, this.webPort);
+    this.scrapeTargetsOf(this);
+    this.flowDeclarations.annotate(this.apiObject);
+    this.egress = [apiServerEgress({ name: resourceName, namespace: this.namespace, selectorLabels: this.podSelector }, apiServerCidr)];
     this.node.addValidation({ validate: () => this.verifyOutput() });
+  }
+
+  /**
+   * Declares `prometheus -> <target>` for every scrape `sources` declare, now and later: each flow
+   * from the whole of Prometheus' namespace (how a workload admits "monitoring" on its metrics
+   * port, `declareScrape`), narrowed to the Prometheus pods. `NetworkChart.addFlowsOf(prometheus)`
+   * then opens exactly those egresses of a default-denying monitoring namespace.
+   */
+  public scrapeTargetsOf(...sources: IDeclaresFlows[]): void {
+    sources.forEach((source, i) => {
+      check(declaresFlows(source), this, `scrapeTargetsOf[${i}]`, String((source as IConstruct | undefined)?.node?.path ?? source),
+        'must declare its flows (a construct of this library)');
+      source.onFlow((flow) => {
+        if (flow.from.namespace !== this.namespace || Object.keys(flow.from.labels).length > 0) return;
+        this.flowDeclarations.add({
+          name: flow.name.replace(/^[^ ]+ -> /, 'prometheus -> '),
+          from: this.podRef,
+          to: flow.to,
+          port: flow.port,
+          protocol: flow.protocol,
+        });
+      });
+    });
+  }
+
+  /**
+   * Declares that Prometheus scrapes `target` on `port`, for targets that declare no flows
+   * themselves (e.g. node-exporter on the host network: add egress by address to the nodes as well,
+   * a NetworkPolicy cannot select host-network pods reliably).
+   */
+  public scrapes(target: PodRef, port: number, what: string): void {
+    this.flowDeclarations.add({ name: `prometheus -> ${what}`, from: this.podRef, to: target, port });
+  }
+
+  /** Admits `peer` (Grafana, a label selector, a cdk8s-plus-27 workload) to the query API on 9090. */
+  public allowClient(peer: ClientPeer): void {
+    this.clients.push(...this.admitClient('allowClient', peer, this.webPort, 'prometheus web'));
+  }
+
+  /** Egress to the API server: target discovery lists Services, Endpoints and Pods. */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
   }
 
   /** Synth-time proof that the typed class kept the fields the platform depends on. */

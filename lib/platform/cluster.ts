@@ -1,6 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { DeclaredFlow, flowKey, IDeclaresFlows, OpenPort, PodRef } from '../core/flows';
 import { MetricsEndpoint } from '../core/metrics';
+import { ObservabilityStack, ObservabilityStackProps } from '../observability/observability-stack';
+import { TenantObservability } from '../observability/tenant-observability';
 import { ComputeResources } from '../core/resources';
 import { check } from '../core/validation';
 import { KafkaCluster } from '../kafka/kafka-cluster';
@@ -43,6 +45,32 @@ export interface ClusterOptions {
   /** EFK props layered over the profile's. @default - the profile's props */
   readonly efk?: Partial<Omit<EfkStackProps, 'agentScope'>>;
   readonly nodeExporter?: NodeExporterProps;
+  /** The cluster's name: Prometheus' `cluster` external label on every series and alert. @default 'platform' */
+  readonly clusterName?: string;
+  /**
+   * Who runs the Prometheus Operator. `managed` (default): the platform installs it (CRDs in
+   * `dist/crds/`), with Prometheus, Alertmanager, Grafana and kube-state-metrics. `existing`: an
+   * operator already runs (kube-prometheus-stack): only the platform's monitors, rules and stack
+   * alerts, labelled {@link monitoringDiscoveryLabels} so its Prometheus selects them.
+   * @default 'managed'
+   */
+  readonly monitoringOperator?: 'managed' | 'existing';
+  /**
+   * Labels of every ServiceMonitor, PodMonitor and PrometheusRule, and what the Prometheus selects.
+   * For kube-prometheus-stack installed as Helm release `kps`: `{ release: 'kps' }` (its default
+   * selectors). @default { prometheus: 'platform' }
+   */
+  readonly monitoringDiscoveryLabels?: Record<string, string>;
+  /** Existing Secret in `monitoring` with Grafana's admin credentials (keys `admin-user`, `admin-password`). @default 'grafana-admin' */
+  readonly grafanaAdminSecret?: string;
+  /** Where the nodes are: metrics-server reads the kubelets (10250), Prometheus scrapes node-exporter (9100). @default '0.0.0.0/0' */
+  readonly nodeCidr?: string;
+  /**
+   * metrics-server: `false` leaves it out (the cluster ships one, or runs prometheus-adapter's
+   * resource metrics); props tune it, e.g. `{ kubeletInsecureTls: true }` on kind or minikube,
+   * whose kubelets serve self-signed certificates. @default true
+   */
+  readonly metricsServer?: ObservabilityStackProps['metricsServer'];
 }
 
 /** A tenant built with the cluster: named, or (at most one) unnamed for the single-tenant platform. */
@@ -75,7 +103,11 @@ interface StreamingPart {
  * other), then the cluster chain `logging`, `logging-agents`, `metrics`, `monitoring`. A tenant's
  * namespaces and policies join the first two charts.
  *
- * Where the cluster-wide observability stack (lib/observability) joins: {@link buildMonitoringLayer}.
+ * The observability stack ({@link ObservabilityStack}: Prometheus Operator and its CRDs, Prometheus,
+ * Alertmanager, Grafana, kube-state-metrics, metrics-server, Jaeger, the viewer) is cluster-wide too:
+ * chart `observability` in the default-denying `monitoring` namespace, off the chain (after the
+ * network only); each tenant gets a {@link TenantObservability} in its apps chart (Prometheus scrapes
+ * its workloads, its apps send traces), so adding a tenant changes nothing the cluster runs.
  */
 export class PlatformCluster {
   public readonly app: App;
@@ -91,10 +123,16 @@ export class PlatformCluster {
   public readonly nodeExporter: NodeExporter;
   /** The Prometheus Operator custom resources of the cluster and every tenant; absent when `monitoring` is false. */
   public readonly monitoring?: MonitoringChart;
+  /** Chart `observability` (namespace `monitoring`): the stack that runs the monitoring; absent when `monitoring` is false. */
+  public readonly observabilityChart?: Chart;
+  /** The observability stack (operator, Prometheus, Alertmanager, Grafana, kube-state-metrics, metrics-server, Jaeger, viewer), once per cluster. */
+  public readonly observability?: ObservabilityStack;
   /** Namespace of Prometheus and of every monitor: tenant NetworkPolicies admit scrapes from it. */
   public readonly monitoringNamespace = MONITORING_NAMESPACE;
-  /** The Prometheus pods, for `monitorFlows`. */
-  public readonly prometheus: PodRef = { namespace: MONITORING_NAMESPACE, labels: PROMETHEUS_POD_LABELS };
+  /** The Prometheus pods, for `monitorFlows`: the platform's Prometheus, or any pod labelled as one with an existing operator. */
+  public get prometheus(): PodRef {
+    return this.observability?.prometheusStack.prometheus?.podRef ?? { namespace: MONITORING_NAMESPACE, labels: { ...PROMETHEUS_POD_LABELS } };
+  }
   /** The tenants, in the order they were added. */
   public readonly tenants: PlatformTenant[] = [];
   /** The last chart of the cluster chain. */
@@ -149,8 +187,29 @@ export class PlatformCluster {
 
     const built = streamingParts.map((part) => this.buildApps(part));
 
+    this.addNamespace({ name: MONITORING_NAMESPACE, podSecurity: 'restricted' });
+    if (options.monitoring !== false) {
+      // Off the cluster chain, like a tenant's charts (after the network only): one more chart of ~90
+      // objects in the chain would multiply the paths cdk8s' dependency graph walks (app.synth()
+      // went from seconds to minutes). Nothing in it needs an earlier chart at apply time: the CRDs
+      // are applied and established first (README), Elasticsearch is only reached at run time.
+      this.observabilityChart = this.chain('observability', MONITORING_NAMESPACE, true);
+      this.observability = new ObservabilityStack(this.observabilityChart, 'stack', {
+        profile: this.profile.name,
+        clusterName: options.clusterName ?? 'platform',
+        operator: options.monitoringOperator,
+        discoveryLabels: options.monitoringDiscoveryLabels,
+        grafanaAdminSecret: options.grafanaAdminSecret,
+        apiServerCidr: options.apiServerCidr,
+        nodeCidr: options.nodeCidr,
+        metricsServer: options.metricsServer,
+        elasticsearch: this.profile.name === 'production' ? this.efk.elasticsearch : undefined,
+      });
+      this.observability.scrape(this.efk);
+      this.observability.scrapeHostNetwork({ namespace: this.nodeExporter.namespace, labels: this.nodeExporter.selectorLabels }, this.nodeExporter.port, 'node-exporter');
+    }
     this.monitoring = this.buildMonitoringLayer(options, built.find((t) => t.name === undefined));
-    const initial = built.map((t) => (t.name === undefined ? t : { ...t, monitoring: this.monitorTenant(t) }));
+    const initial = built.map((t) => ({ ...t, ...(t.name === undefined ? {} : { monitoring: this.monitorTenant(t) }), observability: this.observeTenant(t) }));
 
     this.network.addExternalEgress({
       name: 'fluentd-apiserver',
@@ -159,8 +218,10 @@ export class PlatformCluster {
       cidr: options.apiServerCidr ?? '0.0.0.0/0',
       ports: [443, 6443],
     });
+    for (const egress of this.observability?.ipEgress() ?? []) this.network.addExternalEgress(egress);
     // Every flow comes from the constructs: each declares what it needs and admits.
-    this.network.addFlowsOf(...initial.flatMap((t) => [t.zookeeper, t.kafka]), this.efk, ...initial.map((t) => t.webApp));
+    this.network.addFlowsOf(...initial.flatMap((t) => [t.zookeeper, t.kafka]), this.efk, ...initial.map((t) => t.webApp), ...(this.observability ? [this.observability] : []),
+      ...initial.flatMap((t) => (t.observability ? [t.observability] : [])));
     this.tenants.push(...initial);
   }
 
@@ -174,8 +235,8 @@ export class PlatformCluster {
     checkTenant(name, 'PlatformCluster.addTenant', 'name');
     check(!this.tenants.some((t) => t.name === name), 'PlatformCluster.addTenant', 'name', name, 'must be unique: the cluster already has this tenant');
     const built = this.buildApps(this.buildStreaming(name, options));
-    const tenant = { ...built, monitoring: this.monitorTenant(built) };
-    this.network.addFlowsOf(tenant.zookeeper, tenant.kafka, tenant.webApp);
+    const tenant = { ...built, monitoring: this.monitorTenant(built), observability: this.observeTenant(built) };
+    this.network.addFlowsOf(tenant.zookeeper, tenant.kafka, tenant.webApp, ...(tenant.observability ? [tenant.observability] : []));
     this.tenants.push(tenant);
     return tenant;
   }
@@ -221,20 +282,19 @@ export class PlatformCluster {
   }
 
   private declaring(): IDeclaresFlows[] {
-    return [...this.tenants.flatMap((t) => [t.zookeeper, t.kafka]), this.efk, ...this.tenants.map((t) => t.webApp)];
+    return [...this.tenants.flatMap((t) => [t.zookeeper, t.kafka]), this.efk, ...this.tenants.map((t) => t.webApp), ...(this.observability ? [this.observability] : []),
+      ...this.tenants.flatMap((t) => (t.observability ? [t.observability] : []))];
   }
 
   /**
    * The cluster's monitoring: its namespace and the chart of monitors and rules (the unnamed
    * tenant's monitors join the cluster's rule `platform-alerts`, as the single-tenant platform
-   * always had them). The observability stack (Prometheus Operator and CRDs, Prometheus,
-   * Alertmanager, Grafana, kube-state-metrics, metrics-server, Jaeger, the viewer) belongs here,
-   * in the cluster layer, once per cluster: Prometheus in {@link MONITORING_NAMESPACE} with the
-   * {@link PROMETHEUS_POD_LABELS}, selecting the monitors of the cluster and of every tenant.
+   * always had them), labelled with the observability stack's discovery labels so its Prometheus
+   * (or an existing operator's) selects them, the monitors of the cluster and of every tenant.
    */
   private buildMonitoringLayer(options: ClusterOptions, unnamed: PlatformTenant | undefined): MonitoringChart | undefined {
-    this.addNamespace({ name: MONITORING_NAMESPACE, podSecurity: 'restricted' }, false);
     if (options.monitoring === false) return undefined;
+    const labels = this.observability?.discoveryLabels;
     const web = unnamed?.webApp.metricsEndpoint;
     const endpoints = [
       ...(unnamed ? [unnamed.zookeeper.metricsEndpoint, unnamed.kafka.metricsEndpoint] : []),
@@ -252,11 +312,22 @@ export class PlatformCluster {
         ...(web ? { [web.component]: unnamed!.webApp.name } : {}),
       },
       logRetentionCronJobs: { [this.efk.elasticsearch.metricsEndpoint.component]: this.efk.retention.name },
+      monitorLabels: labels,
+      ruleLabels: labels,
     });
     monitoring.addDependency(this.tail);
     this.tail = monitoring;
     this.created.push(monitoring);
     return monitoring;
+  }
+
+  /**
+   * What the cluster's observability stack grants the tenant (Prometheus scrapes its workloads, its
+   * apps send traces to Jaeger), as new objects in the tenant's apps chart: adding a tenant changes
+   * nothing the cluster runs.
+   */
+  private observeTenant(tenant: PlatformTenant): TenantObservability | undefined {
+    return this.observability?.addTenant(tenant.apps, 'observability', { scraped: [tenant.zookeeper, tenant.kafka, tenant.webApp], tracesFrom: tenant.apps.namespace! });
   }
 
   /** A named tenant's monitors, prefixed `<tenant>-`, and its own PrometheusRule `<tenant>-platform-alerts`. */
@@ -272,6 +343,8 @@ export class PlatformCluster {
     return this.monitoring.addMonitoring(`tenant-${tenant.name}`, {
       endpoints: present.map((p) => p.endpoint),
       ruleName: `${prefix}platform-alerts`,
+      monitorLabels: this.observability?.discoveryLabels,
+      ruleLabels: this.observability?.discoveryLabels,
       alertProfiles: Object.fromEntries(present.map((p) => [p.endpoint.component, p.profile])),
       workloads: Object.fromEntries(present.map((p) => [p.endpoint.component, p.workload])),
     });

@@ -1,3 +1,4 @@
+import type { TenantObservability } from '../observability/tenant-observability';
 import { Chart } from 'cdk8s';
 import { DeclaredFlow, OpenPort } from '../core/flows';
 import { check } from '../core/validation';
@@ -76,6 +77,8 @@ export interface PlatformTenant {
    * join the cluster's own rule `platform-alerts`.
    */
   readonly monitoring?: PlatformMonitoring;
+  /** What the cluster's observability stack grants the tenant (scrapes, traces), in its apps chart; undefined without monitoring. */
+  readonly observability?: TenantObservability;
   /** The flows the tenant's constructs declare (need and admit). */
   declaredFlows(): DeclaredFlow[];
   /** Ports the tenant opens to any pod of the cluster (the web app). */

@@ -4,7 +4,7 @@ import type { Validation, ValidationViolation } from 'cdk8s-cli/lib/plugins';
 import { parseAllDocuments } from 'yaml';
 import { Manifest, resourceId, runAllChecks, Violation } from '../../lib/checks';
 import { formatSummary } from '../../lib/plan/format';
-import { readManifestDir } from '../../lib/plan/manifest-files';
+import { isRawManifestFile, readManifestDir } from '../../lib/plan/manifest-files';
 import { planChanges, planViolations } from '../../lib/plan/plan';
 import type { PlanIssue, PlanSummary } from '../../lib/plan/types';
 import { describeKnownRules, ignoreRuleProblem } from './rules';
@@ -132,7 +132,8 @@ export class PlatformChecksValidation implements Validation {
    * violations of ignored rules are dropped.
    */
   public check(files: readonly string[]): CheckResult {
-    const { manifests, fileOf, problems } = readManifests(files);
+    // The vendored CRDs copied into <outdir>/crds/ are upstream files, not this app's objects: not parsed, not judged.
+    const { manifests, fileOf, problems } = readManifests(files.filter((f) => !isRawManifestFile(f)));
     let found: Violation[];
     try {
       found = runAllChecks(manifests);
@@ -152,7 +153,8 @@ export class PlatformChecksValidation implements Validation {
     const dir = resolve(this.baseline!);
     let baseline: Manifest[];
     try {
-      baseline = readManifestDir(dir);
+      // The app's objects never include the raw CRD copies (dist/crds/): leave them out of the baseline too.
+      baseline = readManifestDir(dir, { raw: 'skip' });
     } catch (e) {
       return {
         violations: [{ rule: 'plan/baseline', resource: '<baseline>', message: `cannot read the baseline: ${(e as Error).message}`,

@@ -93,6 +93,9 @@ describe('synthApp writes exactly what app.synth() writes', () => {
       return readTree(outdir);
     });
     expect(Object.keys(cdk8s).length).toBeGreaterThanOrEqual(6 + 2 * (SCENARIOS[name].tenants ?? 1));
+    // synthApp also copies the vendored Prometheus Operator CRDs (RawManifests) into crds/: app.synth() knows nothing of them.
+    expect(Object.keys(linear).filter((f) => f.startsWith('crds/'))).toHaveLength(10);
+    for (const file of Object.keys(linear)) if (file.startsWith('crds/')) delete linear[file];
     expect(Object.keys(linear)).toEqual(Object.keys(cdk8s));
     for (const file of Object.keys(cdk8s)) expect([file, linear[file]]).toEqual([file, cdk8s[file]]);
   });
@@ -103,14 +106,15 @@ describe('synthApp writes exactly what app.synth() writes', () => {
     expect(linear).toEqual(cdk8s);
   });
 
-  test('with 3 tenants the files are numbered in apply order: namespaces, network, the tenants, the cluster chain', () => {
+  test('with 3 tenants the files are numbered in apply order: namespaces, network, the tenants, observability, the cluster chain; the CRDs in crds/', () => {
     const names = withTmp((outdir) => {
       const app = new App({ recordConstructMetadata: false, outdir });
       buildPlatform(app, { tenants: ['t0', 't1', 't2'] });
       return synthApp(app);
     });
-    expect(names).toEqual(['namespaces', 'network', 't0-streaming', 't1-streaming', 't2-streaming', 't0-apps', 't1-apps', 't2-apps',
-      'logging', 'logging-agents', 'metrics', 'monitoring'].map((chart, i) => `${i.toString().padStart(4, '0')}-${chart}.k8s.yaml`));
+    expect(names.filter((n) => !n.startsWith('crds/'))).toEqual(['namespaces', 'network', 't0-streaming', 't1-streaming', 't2-streaming', 't0-apps', 't1-apps', 't2-apps',
+      'observability', 'logging', 'logging-agents', 'metrics', 'monitoring'].map((chart, i) => `${i.toString().padStart(4, '0')}-${chart}.k8s.yaml`));
+    expect(names.filter((n) => n.startsWith('crds/'))).toHaveLength(10);
   });
 
   // A small app with a nested chart, a cross-chart construct dependency and ordered dependencies.

@@ -142,19 +142,27 @@ describe('day-2 changes through buildPlatform', () => {
     const { shape } = plan(platform({ profile: PROFILES.dev }));
     expect(shape).toEqual({
       // Retention (7 -> 1 day, replicas 1 -> 0) changes the CronJob in place and its content-addressed bodies.
+      // The observability stack takes its dev sizes: one replica each (no PDB, no Alertmanager mesh), Jaeger in memory.
       created: ['ConfigMap logging/elasticsearch-logging-config-<hash>', 'ConfigMap logging/elasticsearch-logging-retention-<hash>',
-        'ConfigMap streaming/kafka-config-<hash>', 'ConfigMap streaming/zk-config-<hash>'],
-      changed: ['CronJob logging/elasticsearch-logging-retention', 'Deployment apps/podinfo', 'StatefulSet logging/elasticsearch-logging',
-        'StatefulSet streaming/kafka', 'StatefulSet streaming/zk'],
+        'ConfigMap monitoring/jaeger-config-<hash>', 'ConfigMap streaming/kafka-config-<hash>', 'ConfigMap streaming/zk-config-<hash>'],
+      changed: ['Alertmanager monitoring/platform', 'CronJob logging/elasticsearch-logging-retention', 'Deployment apps/podinfo',
+        'Deployment monitoring/grafana', 'Deployment monitoring/jaeger', 'Deployment monitoring/kube-state-metrics', 'Deployment monitoring/metrics-server',
+        'Deployment monitoring/prometheus-operator', 'NetworkPolicy logging/elasticsearch-logging', 'NetworkPolicy monitoring/alertmanager-platform',
+        'Prometheus monitoring/platform', 'StatefulSet logging/elasticsearch-logging', 'StatefulSet streaming/kafka', 'StatefulSet streaming/zk'],
       deleted: ['ConfigMap logging/elasticsearch-logging-config-<hash>', 'ConfigMap logging/elasticsearch-logging-retention-<hash>',
-        'ConfigMap streaming/kafka-config-<hash>', 'ConfigMap streaming/zk-config-<hash>',
-        'PodDisruptionBudget apps/podinfo-pdb', 'PodDisruptionBudget logging/elasticsearch-logging-pdb', 'PodDisruptionBudget streaming/kafka-pdb',
-        'PodDisruptionBudget streaming/zk-pdb'],
+        'ConfigMap monitoring/jaeger-config-<hash>', 'ConfigMap streaming/kafka-config-<hash>', 'ConfigMap streaming/zk-config-<hash>',
+        'NetworkPolicy monitoring/egress-alertmanager-mesh-tcp', 'NetworkPolicy monitoring/egress-alertmanager-mesh-udp',
+        'NetworkPolicy monitoring/egress-jaeger-elasticsearch-http',
+        'PodDisruptionBudget apps/podinfo-pdb', 'PodDisruptionBudget logging/elasticsearch-logging-pdb', 'PodDisruptionBudget monitoring/alertmanager-platform',
+        'PodDisruptionBudget monitoring/jaeger-pdb', 'PodDisruptionBudget monitoring/metrics-server-pdb', 'PodDisruptionBudget monitoring/prometheus-platform',
+        'PodDisruptionBudget streaming/kafka-pdb', 'PodDisruptionBudget streaming/zk-pdb'],
       errors: ['plan/statefulset-volume-shrink StatefulSet logging/elasticsearch-logging', 'plan/statefulset-volume-shrink StatefulSet streaming/kafka',
         'plan/statefulset-volume-shrink StatefulSet streaming/zk', 'plan/zookeeper-resize StatefulSet streaming/zk'],
       warnings: ['plan/statefulset-scale-down StatefulSet logging/elasticsearch-logging', 'plan/statefulset-scale-down StatefulSet streaming/kafka',
         'plan/statefulset-scale-down StatefulSet streaming/zk'],
-      rollouts: ['Deployment apps/podinfo', 'StatefulSet logging/elasticsearch-logging', 'StatefulSet streaming/kafka', 'StatefulSet streaming/zk'],
+      rollouts: ['Deployment apps/podinfo', 'Deployment monitoring/grafana', 'Deployment monitoring/jaeger', 'Deployment monitoring/kube-state-metrics',
+        'Deployment monitoring/metrics-server', 'Deployment monitoring/prometheus-operator',
+        'StatefulSet logging/elasticsearch-logging', 'StatefulSet streaming/kafka', 'StatefulSet streaming/zk'],
     });
   });
 
@@ -164,7 +172,14 @@ describe('day-2 changes through buildPlatform', () => {
     const { plan: p, shape } = plan(after, before);
     expect({ ...shape, created: [] }).toEqual(NOTHING);
     // Its namespaces, their NetworkPolicies, its workloads, its monitors and rule: nothing of the cluster's.
-    expect(shape.created.filter((id) => !/^\w+ (team-b-|monitoring\/team-b-)/.test(id))).toEqual([]);
+    expect(shape.created.filter((id) => !/^\w+ (team-b-|monitoring\/team-b-)/.test(id) && !id.startsWith('NetworkPolicy monitoring/'))).toEqual([]);
+    // ...and in monitoring, the policies that let Prometheus scrape it and its apps send traces: each names team-b namespaces only.
+    const monitoringPolicies = after.filter((m) => m.kind === 'NetworkPolicy' && shape.created.includes(`NetworkPolicy monitoring/${m.metadata.name}`));
+    expect(monitoringPolicies.length).toBeGreaterThan(0);
+    for (const policy of monitoringPolicies) {
+      const namespaces = [...JSON.stringify(policy.spec).matchAll(/"kubernetes\.io\/metadata\.name":"([^"]+)"/g)].map((m) => m[1]);
+      expect({ policy: policy.metadata.name, namespaces: namespaces.filter((ns) => !ns.startsWith('team-b-')) }).toEqual({ policy: policy.metadata.name, namespaces: [] });
+    }
     expect(shape.created).toEqual(expect.arrayContaining(['Namespace team-b-streaming', 'Namespace team-b-apps', 'StatefulSet team-b-streaming/kafka',
       'Deployment team-b-apps/podinfo', 'ServiceMonitor monitoring/team-b-kafka', 'PrometheusRule monitoring/team-b-platform-alerts']));
     expect(p.summary.unchanged).toBe(before.length);

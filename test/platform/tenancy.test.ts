@@ -44,18 +44,24 @@ describe('a cluster plus three tenants (issue 11 item 6)', () => {
     expect(ids(manifests, 'Deployment').filter((d) => d.endsWith('/podinfo')).sort()).toEqual(TENANTS.map((t) => `${t}-apps/podinfo`));
     expect(Object.keys(platform.tenants)).toEqual(TENANTS);
     expect(platform.charts.map((c) => c.node.id)).toEqual(['namespaces', 'network', ...TENANTS.map((t) => `${t}-streaming`), ...TENANTS.map((t) => `${t}-apps`),
-      'logging', 'logging-agents', 'metrics', 'monitoring']);
+      'observability', 'logging', 'logging-agents', 'metrics', 'monitoring']);
+    // The observability stack exists once, whatever the number of tenants.
+    for (const kind of ['Prometheus', 'Alertmanager', 'APIService']) expect(manifests.filter((m) => m.kind === kind)).toHaveLength(1);
+    expect(ids(manifests, 'Deployment').filter((d) => d.startsWith('monitoring/')).sort())
+      .toEqual(['monitoring/grafana', 'monitoring/jaeger', 'monitoring/kube-state-metrics', 'monitoring/metrics-server', 'monitoring/prometheus-operator']);
   });
 
-  test('every tenant namespace and cluster namespace but monitoring denies by default', () => {
+  test('every tenant namespace and cluster namespace denies by default, monitoring too', () => {
     const denied = manifests.filter((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'default-deny').map((m) => m.metadata.namespace);
-    expect(denied.sort()).toEqual(['logging', 'logging-agents', 'metrics', ...TENANTS.flatMap((t) => [`${t}-apps`, `${t}-streaming`])].sort());
+    expect(denied.sort()).toEqual(['logging', 'logging-agents', 'metrics', 'monitoring', ...TENANTS.flatMap((t) => [`${t}-apps`, `${t}-streaming`])].sort());
   });
 
   test('tenant monitors and rules live in the cluster monitoring namespace, prefixed, one rule per tenant', () => {
     expect([...ids(manifests, 'ServiceMonitor'), ...ids(manifests, 'PodMonitor')].sort()).toEqual(['monitoring/elasticsearch', 'monitoring/fluentd', 'monitoring/node-exporter',
+      // The stack's own monitors, once.
+      'monitoring/alertmanager', 'monitoring/grafana', 'monitoring/jaeger', 'monitoring/kube-state-metrics', 'monitoring/prometheus', 'monitoring/prometheus-operator',
       ...TENANTS.flatMap((t) => [`monitoring/${t}-kafka`, `monitoring/${t}-podinfo`, `monitoring/${t}-zookeeper`])].sort());
-    expect(ids(manifests, 'PrometheusRule').sort()).toEqual(['monitoring/platform-alerts', ...TENANTS.map((t) => `monitoring/${t}-platform-alerts`)].sort());
+    expect(ids(manifests, 'PrometheusRule').sort()).toEqual(['monitoring/platform-alerts', 'monitoring/monitoring-stack-alerts', ...TENANTS.map((t) => `monitoring/${t}-platform-alerts`)].sort());
     const rule = manifests.find((m) => m.kind === 'PrometheusRule' && m.metadata.name === 'team-b-platform-alerts')!;
     expect(rule.spec.groups.map((g: Obj) => g.name)).toEqual(['team-b-zookeeper', 'team-b-kafka', 'team-b-podinfo']);
     const exprs = rule.spec.groups.flatMap((g: Obj) => g.rules.map((r: Obj) => r.expr)).join('\n');
@@ -71,7 +77,9 @@ describe('a cluster plus three tenants (issue 11 item 6)', () => {
   test('cluster-scoped names stay unique: the web apps\' ClusterRoles carry their tenant namespace', () => {
     const access = { apiAccess: { clusterRules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }] } };
     const { manifests: out } = build({ tenants: TENANTS, webApp: access });
-    expect(ids(out, 'ClusterRole').sort()).toEqual(['/logging-agents-fluentd-es', ...TENANTS.map((t) => `/${t}-apps-podinfo`)].sort());
+    expect(ids(out, 'ClusterRole').sort()).toEqual(['/logging-agents-fluentd-es', ...TENANTS.map((t) => `/${t}-apps-podinfo`),
+      // The observability stack's, once per cluster.
+      '/monitoring-kube-state-metrics', '/monitoring-prometheus-operator', '/monitoring-prometheus-platform', '/system:aggregated-metrics-reader', '/system:metrics-server'].sort());
     expect(checkCollisions(out)).toEqual([]);
   });
 });
@@ -125,9 +133,9 @@ describe('per-tenant overrides, tenants added later', () => {
 
   test('without tenants the platform is the single-tenant one: unprefixed namespaces, today\'s charts', () => {
     const { platform, manifests } = build();
-    expect(platform.charts.map((c) => c.node.id)).toEqual(['namespaces', 'network', 'streaming', 'logging', 'logging-agents', 'metrics', 'apps', 'monitoring']);
+    expect(platform.charts.map((c) => c.node.id)).toEqual(['namespaces', 'network', 'observability', 'streaming', 'logging', 'logging-agents', 'metrics', 'apps', 'monitoring']);
     expect(ids(manifests, 'Namespace')).toEqual(['/streaming', '/logging', '/logging-agents', '/metrics', '/apps', '/monitoring']);
-    expect(ids(manifests, 'PrometheusRule')).toEqual(['monitoring/platform-alerts']);
+    expect(ids(manifests, 'PrometheusRule')).toEqual(['monitoring/monitoring-stack-alerts', 'monitoring/platform-alerts']);
     expect(platform.tenants).toEqual({});
     expect(platform.kafka.namespace).toBe('streaming');
   });

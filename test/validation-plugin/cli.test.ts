@@ -99,7 +99,9 @@ describe('cdk8s synth with the validation plugin', () => {
     const files = readdirSync(join(tmp, 'platform'));
     expect(files).not.toContain(CONSTRUCT_METADATA_FILE);
     expect(files.length).toBeGreaterThan(0);
-    expect(files.filter((f) => !f.endsWith('.k8s.yaml'))).toEqual([]);
+    // ...and crds/: the vendored Prometheus Operator CRDs, copied for the server-side apply that comes first (README).
+    expect(files.filter((f) => !f.endsWith('.k8s.yaml'))).toEqual(['crds']);
+    expect(readdirSync(join(tmp, 'platform', 'crds'))).toHaveLength(10);
   }, 60_000);
 
   test('a broken user composition fails the synth with rule, resource, file and fix', async () => {

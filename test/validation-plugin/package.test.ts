@@ -61,13 +61,14 @@ describe('the npm package', () => {
     }
   });
 
-  test('main, types and exports point at the build; files ship only the build and the plugin entry', () => {
+  test('main, types and exports point at the build; files ship only the build, the plugin entry and the vendored CRDs', () => {
     expect(pkg.private).toBeUndefined();
     expect(pkg.main).toBe('build/lib/index.js');
     expect(pkg.types).toBe('build/lib/index.d.ts');
     expect(pkg.exports['.']).toEqual({ types: './build/lib/index.d.ts', default: './build/lib/index.js' });
     expect(pkg.exports['./plugins/validation'].default).toBe('./plugins/validation/index.js');
-    expect(pkg.files).toEqual(['build/lib/', 'build/imports/', 'build/plugins/validation/', 'plugins/validation/index.js']);
+    // ...and the vendored Prometheus Operator CRDs, which PrometheusOperatorCrds copies into the output.
+    expect(pkg.files).toEqual(['build/lib/', 'build/imports/', 'build/plugins/validation/', 'plugins/validation/index.js', 'vendor/crds/prometheus-operator/']);
     expect(pkg.scripts.prepack).toBe('npm run build');
     const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf-8').replace(/^\s*\/\/.*$/gm, ''));
     expect(build.compilerOptions).toMatchObject({ outDir: 'build', declaration: true, noEmit: false });
