@@ -9,67 +9,18 @@
 // In a checkout (plugin.ts is here): it bundles plugin.ts (and lib/checks) with esbuild into
 // .build/validation-plugin.js (no type-checking: `npm test` type-checks) and exports what it
 // exports, so edits to lib/checks apply on the next synth without a build step. The bundle is rebuilt
-// only when one of its input files (listed in validation-plugin.inputs.json) or this file is newer
-// than it. Packages stay external: the schema loader requires kubernetes-models' model files by
-// computed path at runtime. Files are written under a temporary name and renamed, so concurrent
-// synths never load a half-written bundle. The bundle carries an inline source map, but source maps
-// are not switched on here (that costs ~0.1 s per synth): run with NODE_OPTIONS=--enable-source-maps
-// to get TypeScript stack traces.
+// only when one of its input files or this file is newer than it (scripts/esbuild-cache.js).
+// Packages stay external: the schema loader requires kubernetes-models' model files by computed path
+// at runtime. The bundle carries an inline source map, but source maps are not switched on here
+// (that costs ~0.1 s per synth): run with NODE_OPTIONS=--enable-source-maps for TypeScript traces.
 const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..', '..');
 const outfile = path.join(root, '.build', 'validation-plugin.js');
-const inputsFile = path.join(root, '.build', 'validation-plugin.inputs.json');
-
-function mtime(file) {
-  try {
-    return fs.statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-function isFresh() {
-  const built = mtime(outfile);
-  if (built === undefined) return false;
-  let inputs;
-  try {
-    inputs = JSON.parse(fs.readFileSync(inputsFile, 'utf-8'));
-  } catch {
-    return false;
-  }
-  return [__filename, ...inputs].every((f) => {
-    const t = mtime(f);
-    return t !== undefined && t < built;
-  });
-}
-
-function writeAtomically(file, contents) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, contents);
-  fs.renameSync(tmp, file);
-}
-
-function build() {
-  const esbuild = require('esbuild');
-  const NODE_BUNDLE = require('../../scripts/esbuild-options');
-  const result = esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'plugin.ts')],
-    outfile,
-    ...NODE_BUNDLE,
-    sourcemap: 'inline',
-    metafile: true,
-    write: false,
-  });
-  const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(process.cwd(), f));
-  fs.mkdirSync(path.dirname(outfile), { recursive: true });
-  writeAtomically(inputsFile, JSON.stringify(inputs));
-  writeAtomically(outfile, result.outputFiles[0].contents); // last: its mtime marks the build
-}
 
 if (fs.existsSync(path.join(__dirname, 'plugin.ts'))) {
-  if (!isFresh()) build();
+  require('../../scripts/esbuild-cache').bundleIfStale({ entry: path.join(__dirname, 'plugin.ts'), outfile, extraInputs: [__filename] });
   module.exports = require(outfile);
 } else {
   module.exports = require('../../build/plugins/validation/plugin.js');
