@@ -26,10 +26,6 @@ export interface IDeclaresIpEgress extends IConstruct {
   ipEgress(): IpEgress[];
 }
 
-/** True when `value` declares IP egress (duck-typed, so copies of this library interoperate). */
-export function declaresIpEgress(value: unknown): value is IDeclaresIpEgress {
-  return typeof (value as Partial<IDeclaresIpEgress> | undefined)?.ipEgress === 'function';
-}
 
 /**
  * Ports a pod reaches the Kubernetes API server on: 443 (the `kubernetes` Service) and 6443 (the
@@ -39,3 +35,15 @@ export const API_SERVER_PORTS: readonly number[] = [443, 6443];
 
 /** Default destination of API server and kubelet egress: any address (narrow it to the control plane's or the nodes' CIDR when known). */
 export const ANY_IPV4 = '0.0.0.0/0';
+
+/** Pods that call the API server: a name for the policy, their namespace and selector labels. */
+export interface ApiClientPods {
+  readonly name: string;
+  readonly namespace: string;
+  readonly selectorLabels: Record<string, string>;
+}
+
+/** Egress `<name>-apiserver` from `pods` to the API server ({@link API_SERVER_PORTS}) at `cidr`. */
+export function apiServerEgress(pods: ApiClientPods, cidr: string): IpEgress {
+  return { name: `${pods.name}-apiserver`, namespace: pods.namespace, podLabels: { ...pods.selectorLabels }, cidr, ports: [...API_SERVER_PORTS] };
+}

@@ -584,7 +584,7 @@ export class KafkaCluster extends PlatformWorkload {
     const minInsyncReplicas = this.checkBounded('minInsyncReplicas', props.minInsyncReplicas ?? Math.min(2, replicationFactor), replicationFactor,
       `min.insync.replicas must be an integer from 1 to ${replicationFactor} (the replication factor), or every acks=all write fails`);
     const internalRf = Math.min(3, replicas);
-    check(props.autoCreateTopics === undefined || typeof props.autoCreateTopics === 'boolean', this, 'autoCreateTopics', props.autoCreateTopics, 'must be true or false');
+    checkBoolean(this, 'autoCreateTopics', props.autoCreateTopics);
     return {
       replicationFactor,
       minInsyncReplicas,

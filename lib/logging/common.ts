@@ -21,23 +21,6 @@ export const LOGGING_PART_OF = 'logging';
 
 export { EXTERNAL_SECRETS_ANNOTATION, externalSecretsAnnotations } from '../core/external-secrets';
 
-/** A pod population, by namespace and labels (`{}`: every pod of the namespace). */
-export interface FlowEndpoint {
-  readonly namespace: string;
-  readonly labels: Record<string, string>;
-}
-
-/**
- * A connection the stack needs its NetworkPolicies to allow, in the shape the verification
- * harness takes (`runAllChecks(manifests, { flows })`).
- */
-export interface RequiredFlow {
-  readonly name: string;
-  readonly from: FlowEndpoint;
-  readonly to: FlowEndpoint;
-  readonly port: number;
-}
-
 /** `production` or `dev`. */
 export function checkProfile(scope: IConstruct, prop: string, value: LoggingProfile): LoggingProfile {
   return checkOneOf(scope, prop, value, LOGGING_PROFILES);

@@ -8,7 +8,7 @@ import { checkQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { check, checkDnsLabel, checkInteger, checkLabelValue } from '../core/validation';
-import { checkSecretName, externalSecretsAnnotations, LOGGING_PART_OF, LoggingProfile } from './common';
+import { checkProfile, checkSecretName, externalSecretsAnnotations, LOGGING_PART_OF, LoggingProfile } from './common';
 import { Elasticsearch } from './elasticsearch';
 
 const GIB = 2 ** 30;
@@ -142,7 +142,7 @@ export class LogRetention extends Construct {
     check(this.namespace === es.namespace, this, 'scope', this.namespace,
       `must be in Elasticsearch's namespace ${es.namespace} (its Secrets and NetworkPolicy are there)`);
     this.name = checkDnsLabel(this, 'name', props.name ?? `${es.name}-retention`, 52);
-    const profile = props.profile ?? 'production';
+    const profile = checkProfile(this, 'profile', props.profile ?? 'production');
     this.retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? DEFAULT_RETENTION_DAYS[profile], 1, 3650);
     check(/^[a-z0-9][a-z0-9_-]{0,99}$/.test(props.indexPrefix), this, 'indexPrefix', props.indexPrefix, 'must be a lowercase Elasticsearch index prefix');
     const nodes = es.replicas;

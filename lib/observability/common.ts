@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { makeClusterScoped } from '../core/escape-hatches';
-import { API_SERVER_PORTS, IpEgress } from '../core/ip-egress';
+import { IpEgress } from '../core/ip-egress';
 import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { ComputeResources } from '../core/resources';
@@ -171,17 +171,8 @@ export function metricsIngressPolicy(scope: Construct, props: MetricsIngressPoli
   });
 }
 
-/** Pods that call the Kubernetes API: `name`, their namespace and selector labels. */
-export interface ApiClientPods {
-  readonly name: string;
-  readonly namespace: string;
-  readonly selectorLabels: Record<string, string>;
-}
-
-/** Egress `<name>-apiserver` from `pods` to the API server (443, 6443) at `cidr`. */
-export function apiServerEgress(pods: ApiClientPods, cidr: string): IpEgress {
-  return { name: `${pods.name}-apiserver`, namespace: pods.namespace, podLabels: { ...pods.selectorLabels }, cidr, ports: [...API_SERVER_PORTS] };
-}
+export { apiServerEgress } from '../core/ip-egress';
+export type { ApiClientPods } from '../core/ip-egress';
 
 /** One ingress rule of {@link clientIngressPolicy}: who (`any`: every pod of the cluster) on which ports. */
 export interface IngressRuleSpec {

@@ -99,8 +99,8 @@ export class ObservabilityStack extends FlowComposite implements IDeclaresIpEgre
     const prometheus = this.prometheusStack.prometheus;
     if (prometheus) {
       const secretName = checkDnsSubdomain(this, 'grafanaAdminSecret', props.grafanaAdminSecret ?? 'grafana-admin');
-      this.grafana = new Grafana(this, 'grafana', { profile, admin: { secretName }, prometheus, partOf: 'monitoring' });
-      this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', { profile, apiServerCidr, partOf: 'monitoring' });
+      this.grafana = new Grafana(this, 'grafana', { profile, admin: { secretName }, prometheus, partOf: 'monitoring', monitoringNamespace: prometheus.namespace });
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', { profile, apiServerCidr, partOf: 'monitoring', monitoringNamespace: prometheus.namespace });
     }
     if (props.metricsServer !== false) {
       const tuned = typeof props.metricsServer === 'object' ? props.metricsServer : {};
@@ -110,6 +110,8 @@ export class ObservabilityStack extends FlowComposite implements IDeclaresIpEgre
       'is required in production: Jaeger stores traces in the platform\'s Elasticsearch (dev keeps them in memory)');
     this.jaeger = new Jaeger(this, 'jaeger', {
       profile,
+      // Prometheus (when the stack runs one) scrapes from its own namespace.
+      ...(prometheus ? { monitoringNamespace: prometheus.namespace } : {}),
       storage: props.elasticsearch ? { type: 'elasticsearch', elasticsearch: props.elasticsearch, ...props.elasticsearchSecrets } : { type: 'memory' },
       allowFrom: [...(props.tracesFrom ?? [])],
       // The UI holds trace data and has no login: no pod may open it; `kubectl port-forward` is not subject to policies.

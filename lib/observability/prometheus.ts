@@ -17,14 +17,14 @@ import { checkResources, ComputeResources } from '../core/resources';
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkCidr, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { checkPrometheusDuration } from '../monitoring/promql';
-import { checkKubeLabels, checkPrometheusLabelName } from '../monitoring/validation';
+import { checkKubeLabels, checkPortName, checkPrometheusLabelName } from '../monitoring/validation';
 import { IConstruct } from 'constructs';
 import { declaresFlows, IDeclaresFlows, PodRef } from '../core/flows';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { ClientPeer, ResolvedPeer } from '../core/network';
 import { PlatformWorkload } from '../core/platform-workload';
 import {
-  apiServerEgress, bindClusterRole, clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, OPERATOR_POD_FS_GROUP, OPERATOR_POD_UID, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
+  apiServerEgress, bindClusterRole, clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
 } from './common';
 import {
   OPERATOR_POD_PORTS, PLATFORM_DISCOVERY_LABELS, PROMETHEUS_DEFAULT_IMAGE, prometheusPodSelector, StackProfile, STACK_PROFILES,
@@ -103,9 +103,6 @@ const DEFAULTS: Record<StackProfile, { replicas: number; retention: string; stor
   dev: { replicas: 1, retention: '2d', storage: '5Gi' },
 };
 
-/** uid/gid the Prometheus Operator documentation recommends for Prometheus (non-root, fsGroup owns the TSDB volume). */
-export const PROMETHEUS_UID = OPERATOR_POD_UID;
-export const PROMETHEUS_FS_GROUP = OPERATOR_POD_FS_GROUP;
 
 const RETENTION_SIZE = /^(0|([0-9]*(\.[0-9]+)?(B|KB|MB|GB|TB|PB|EB)))$/;
 const UNIT: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50, EB: 2 ** 60 };
@@ -186,6 +183,7 @@ export class Prometheus extends PlatformWorkload implements IDeclaresIpEgress {
     if (props.alertmanager) {
       checkDnsLabel(this, 'alertmanager.namespace', props.alertmanager.namespace);
       checkDnsLabel(this, 'alertmanager.serviceName', props.alertmanager.serviceName);
+      if (props.alertmanager.portName !== undefined) checkPortName(this, 'alertmanager.portName', props.alertmanager.portName);
     }
 
     const resourceName = `prometheus-${this.name}`;

@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'path';
 import { Manifest } from '../checks/types';
 import { PROFILE_ENV, resolveProfile } from '../platform/profile';
 import { formatPlan } from './format';
-import { parseManifests, readManifestDir } from './manifest-files';
+import { readManifestDir } from './manifest-files';
 import { planChanges } from './plan';
 
 /** What the CLI needs from its host script. */
@@ -89,8 +89,14 @@ function baselineFromRef(host: PlanCliHost, ref: string): { manifests: Manifest[
   const committed = git(host.root, ['ls-tree', '-r', '--name-only', commit, '--', 'dist/'])
     .split('\n').filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('construct-metadata.json')).sort();
   if (committed.length) {
-    const manifests = committed.flatMap((f) => parseManifests(git(host.root, ['show', `${commit}:${f}`]), `${ref}:${f}`));
-    return { manifests, source: `git ref ${ref} (${short}), its committed dist/` };
+    // Read it like any output directory, so the raw CRD copies (dist/crds/) are digested, not parsed.
+    const extracted = mkdtempSync(join(tmpdir(), 'plan-ref-dist-'));
+    try {
+      execFileSync('sh', ['-c', 'git archive "$1" dist | tar -x -C "$2"', 'sh', commit, extracted], { cwd: host.root, stdio: ['ignore', 'ignore', 'pipe'] });
+      return { manifests: readManifestDir(join(extracted, 'dist')), source: `git ref ${ref} (${short}), its committed dist/` };
+    } finally {
+      rmSync(extracted, { recursive: true, force: true });
+    }
   }
   const tmp = mkdtempSync(join(tmpdir(), 'plan-ref-'));
   const worktree = join(tmp, 'worktree');

@@ -1,10 +1,12 @@
 import { App, Chart } from 'cdk8s';
-import { DeclaredFlow, flowKey, IDeclaresFlows, OpenPort, PodRef } from '../core/flows';
+import { DeclaredFlow, IDeclaresFlows, OpenPort, PodRef } from '../core/flows';
+import { flowsOfParts, openPortsOfParts } from '../core/flow-parts';
+import { ANY_IPV4, apiServerEgress } from '../core/ip-egress';
 import { MetricsEndpoint } from '../core/metrics';
 import { ObservabilityStack, ObservabilityStackProps } from '../observability/observability-stack';
 import { TenantObservability } from '../observability/tenant-observability';
 import { ComputeResources } from '../core/resources';
-import { check } from '../core/validation';
+import { check, checkBoolean } from '../core/validation';
 import { KafkaCluster } from '../kafka/kafka-cluster';
 import { EfkStack, EfkStackProps } from '../logging/efk-stack';
 import { AlertProfile } from '../monitoring/alert-catalogue';
@@ -188,6 +190,7 @@ export class PlatformCluster {
     const built = streamingParts.map((part) => this.buildApps(part));
 
     this.addNamespace({ name: MONITORING_NAMESPACE, podSecurity: 'restricted' });
+    checkBoolean('buildPlatform', 'monitoring', options.monitoring);
     if (options.monitoring !== false) {
       // Off the cluster chain, like a tenant's charts (after the network only): one more chart of ~90
       // objects in the chain would multiply the paths cdk8s' dependency graph walks (app.synth()
@@ -211,18 +214,13 @@ export class PlatformCluster {
     this.monitoring = this.buildMonitoringLayer(options, built.find((t) => t.name === undefined));
     const initial = built.map((t) => ({ ...t, ...(t.name === undefined ? {} : { monitoring: this.monitorTenant(t) }), observability: this.observeTenant(t) }));
 
-    this.network.addExternalEgress({
-      name: 'fluentd-apiserver',
-      namespace: this.efk.fluentd.namespace,
-      podLabels: this.efk.fluentd.selectorLabels,
-      cidr: options.apiServerCidr ?? '0.0.0.0/0',
-      ports: [443, 6443],
-    });
+    // The policy keeps its name `egress-fluentd-apiserver` (stable across releases).
+    const fluentd = this.efk.fluentd;
+    this.network.addExternalEgress(apiServerEgress({ name: 'fluentd', namespace: fluentd.namespace, selectorLabels: fluentd.selectorLabels }, options.apiServerCidr ?? ANY_IPV4));
     for (const egress of this.observability?.ipEgress() ?? []) this.network.addExternalEgress(egress);
     // Every flow comes from the constructs: each declares what it needs and admits.
-    this.network.addFlowsOf(...initial.flatMap((t) => [t.zookeeper, t.kafka]), this.efk, ...initial.map((t) => t.webApp), ...(this.observability ? [this.observability] : []),
-      ...initial.flatMap((t) => (t.observability ? [t.observability] : [])));
     this.tenants.push(...initial);
+    this.network.addFlowsOf(...this.declaring());
   }
 
   /**
@@ -272,13 +270,12 @@ export class PlatformCluster {
 
   /** Every flow the cluster's and the tenants' constructs declare, each once. */
   public declaredFlows(): DeclaredFlow[] {
-    const seen = new Set<string>();
-    return this.declaring().flatMap((c) => c.declaredFlows()).filter((f) => !seen.has(flowKey(f)) && seen.add(flowKey(f)));
+    return flowsOfParts(this.declaring());
   }
 
   /** Ports open to any pod of the cluster: Kibana's UI and every tenant's web app. */
   public openPorts(): OpenPort[] {
-    return this.declaring().flatMap((c) => c.openPorts());
+    return openPortsOfParts(this.declaring());
   }
 
   private declaring(): IDeclaresFlows[] {
@@ -385,18 +382,13 @@ export class PlatformCluster {
     const apps = this.chain(ns, ns, part.name !== undefined);
     const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({ replicas: this.profile.statelessReplicas, monitoringNamespace: MONITORING_NAMESPACE, ...part.options.webApp }));
     const { name, streaming, zookeeper, kafka } = part;
-    const declaring: IDeclaresFlows[] = [zookeeper, kafka, webApp];
-    return {
-      name, streaming, zookeeper, kafka, apps, webApp,
-      declaredFlows: () => declaring.flatMap((c) => c.declaredFlows()),
-      openPorts: () => declaring.flatMap((c) => c.openPorts()),
-    };
+    return { name, streaming, zookeeper, kafka, apps, webApp };
   }
 
-  /** A namespace of the cluster, default-deny unless `deny` is false (the monitoring namespace, for now). */
-  private addNamespace(spec: NamespaceSpec, deny = true): void {
+  /** A namespace of the cluster, default-deny (flows open what its constructs declare). */
+  private addNamespace(spec: NamespaceSpec): void {
     this.namespaces.addNamespace(spec);
-    if (deny) this.network.addDefaultDeny(spec.name);
+    this.network.addDefaultDeny(spec.name);
   }
 
   /**

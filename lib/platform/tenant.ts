@@ -1,6 +1,5 @@
 import type { TenantObservability } from '../observability/tenant-observability';
 import { Chart } from 'cdk8s';
-import { DeclaredFlow, OpenPort } from '../core/flows';
 import { check } from '../core/validation';
 import { KafkaCluster, KafkaClusterProps } from '../kafka/kafka-cluster';
 import { PlatformMonitoring } from '../monitoring/platform-monitoring';
@@ -79,8 +78,4 @@ export interface PlatformTenant {
   readonly monitoring?: PlatformMonitoring;
   /** What the cluster's observability stack grants the tenant (scrapes, traces), in its apps chart; undefined without monitoring. */
   readonly observability?: TenantObservability;
-  /** The flows the tenant's constructs declare (need and admit). */
-  declaredFlows(): DeclaredFlow[];
-  /** Ports the tenant opens to any pod of the cluster (the web app). */
-  openPorts(): OpenPort[];
 }

@@ -1,4 +1,5 @@
 import { App, Yaml } from 'cdk8s';
+import { stableName } from '../support/manifests';
 
 /** One synthesized Kubernetes object. */
 export type Obj = Record<string, any>;
@@ -28,10 +29,7 @@ export function objectId(o: Obj): string {
  * points at; the old one stays for pods not yet rolled). Those are identified by their stable base.
  */
 export function stableId(o: Obj): string {
-  const base = o.metadata?.labels?.['platform.cdk8s.io/config-base'];
-  return base !== undefined && o.metadata?.labels?.['platform.cdk8s.io/content-addressed'] === 'true'
-    ? `${o.kind}/${o.metadata?.namespace ?? ''}/${base}-<content hash>`
-    : objectId(o);
+  return `${o.kind}/${o.metadata?.namespace ?? ''}/${stableName(o)}`;
 }
 
 /** What an upgrade must never change (SPEC §10.6), per object id. */
