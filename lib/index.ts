@@ -4,6 +4,7 @@ export * from './core/quantity';
 export * from './core/resources';
 export * from './core/validation';
 export * from './core/network';
+export * from './core/client-access';
 export * from './core/flows';
 export * from './core/platform-workload';
 export * from './core/escape-hatches';

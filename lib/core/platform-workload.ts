@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { DeclaredFlow, FlowDeclarations, IDeclaresFlows, OpenPort, PodRef } from './flows';
+import { ClientAccess, ClientAccessOptions } from './client-access';
 import { ClientPeer, ResolvedPeer, resolveClientPeers } from './network';
 
 /**
@@ -78,6 +79,19 @@ export abstract class PlatformWorkload extends Construct implements kplus.IPodSe
       });
     }
     return peers;
+  }
+
+  /**
+   * The clients of a set of this workload's ports (the one client mechanism): `admit()` declares
+   * their flows, `rule()` is their ingress rule for {@link lazyIngressPolicy}. When the ports are
+   * open (`any-pod`, `anywhere`) they are also declared as open ports.
+   */
+  protected clientAccess(options: ClientAccessOptions): ClientAccess {
+    const access = new ClientAccess((prop, peer, port, target) => this.admitClient(prop, peer, port, target), options);
+    if (access.open !== 'none') {
+      for (const port of access.ports) this.flowDeclarations.addOpen({ name: access.targetOf(port), to: this.podRef, port, ...(options.protocol === 'UDP' ? { protocol: 'UDP' } : {}) });
+    }
+    return access;
   }
 
   /** Declares that every pod of `namespace` (Prometheus' namespace) scrapes `port`. */

@@ -35,3 +35,26 @@ export function resolveProfile(value: string | undefined): PlatformProfile {
   }
   return PROFILES[name];
 }
+
+// The profile becomes plain component props here, and only here: constructs below lib/platform
+// take props (replicas, resources, storage, anti-affinity, ...) and never a profile name. Each
+// section below translates a profile into one layer's props; `PlatformCluster` passes them on.
+
+// ---------------------------------------------------------------------------------------------
+// Streaming (ZooKeeper, Kafka) and the web app
+// ---------------------------------------------------------------------------------------------
+
+// (end of streaming section)
+
+// ---------------------------------------------------------------------------------------------
+// Logging (Elasticsearch, Fluentd, Kibana, log retention)
+// ---------------------------------------------------------------------------------------------
+
+// (end of logging section)
+
+// ---------------------------------------------------------------------------------------------
+// Observability stack (Prometheus Operator, Prometheus, Alertmanager, Grafana, kube-state-metrics,
+// metrics-server, Jaeger)
+// ---------------------------------------------------------------------------------------------
+
+// (end of observability section)
