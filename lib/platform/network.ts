@@ -63,14 +63,45 @@ export interface NetworkChartProps extends Omit<ChartProps, 'namespace'> {
   readonly externalNamespaces?: string[];
 }
 
+/** {@link NetworkChart}'s props, checked. */
+interface ResolvedNetwork {
+  readonly deny: readonly string[];
+  readonly flows: readonly Flow[];
+  readonly external: readonly ExternalEgress[];
+  readonly externalNamespaces: readonly string[];
+  /** Policy name of each hand-written flow, by {@link policyKey}. */
+  readonly policyNames: ReadonlyMap<string, string>;
+  readonly constructs: readonly IDeclaresFlows[];
+}
+
+/** Key of a flow's egress policy name: its source namespace and its name. */
+function policyKey(flow: Flow): string {
+  return `${flow.from.namespace}\u0000${flow.name}`;
+}
+
+/**
+ * Policy names of hand-written flows: `egress-<slug of the flow name>`; two different names with
+ * the same slug in one namespace get a hash suffix instead of being refused.
+ */
+function flowPolicyNames(flows: readonly Flow[]): Map<string, string> {
+  const policyNames = new Map<string, string>();
+  for (const namespace of new Set(flows.map((f) => f.from.namespace))) {
+    const inNamespace = flows.filter((f) => f.from.namespace === namespace).map((f) => f.name);
+    for (const [flowName, policy] of derivedDnsLabels(inNamespace, { prefix: 'egress-', maxLength: FLOW_POLICY_NAME_MAX, fallback: 'flow' })) {
+      policyNames.set(`${namespace}\u0000${flowName}`, policy);
+    }
+  }
+  return policyNames;
+}
+
 /**
  * The platform's network baseline, applied right after the namespaces: every platform namespace
  * denies all ingress and egress by default, then allows DNS and exactly the declared flows. The
  * ingress half of each flow lives with the target workload (e.g. `ZookeeperEnsemble.allowClient`);
  * this chart opens the egress half from the source, one policy per flow with a stable name.
  *
- * The monitoring namespace is left alone: Prometheus runs there, installed by the Prometheus
- * Operator stack, and needs egress to every scrape target.
+ * The monitoring namespace is default-denied like the others: Prometheus' egress to its scrape
+ * targets comes from the flows the scraped constructs declare.
  *
  * The flows come from the constructs themselves (`constructs`, {@link addFlowsOf}): each declares
  * what it needs and admits, clients added later with `allowClient` included.
@@ -87,6 +118,23 @@ export class NetworkChart extends Chart {
   constructor(scope: Construct, id: string, props: NetworkChartProps) {
     super(scope, id, props);
     checkUniqueObjectNames(this);
+    const r = this.resolve(props);
+    for (const namespace of r.deny) this.denyByDefault(namespace);
+    for (const flow of r.flows) this.egressFor(flow, r.policyNames.get(policyKey(flow))!);
+    for (const e of r.external) this.externalPolicy(e);
+
+    // After the whole app is built: every namespace named here must be one the app defines.
+    this.named.push(
+      ...r.deny.map((ns): [string, string] => ['defaultDenyNamespaces[]', ns]),
+      ...r.flows.flatMap((f, i): Array<[string, string]> => [[`flows[${i}].from.namespace`, f.from.namespace], [`flows[${i}].to.namespace`, f.to.namespace]]),
+      ...r.external.map((e, i): [string, string] => [`externalEgress[${i}].namespace`, e.namespace]),
+    );
+    this.node.addValidation({ validate: () => this.unknownNamespaces(this.named, r.externalNamespaces) });
+    this.addFlowsOf(...r.constructs);
+  }
+
+  /** Every prop checked, and the policy name of every hand-written flow, before any object exists. */
+  private resolve(props: NetworkChartProps): ResolvedNetwork {
     const deny = props.defaultDenyNamespaces ?? [];
     check(Array.isArray(deny), this, 'defaultDenyNamespaces', String(deny), 'must be a list of namespaces');
     deny.forEach((namespace, i) => {
@@ -98,38 +146,16 @@ export class NetworkChart extends Chart {
     const externalNamespaces = props.externalNamespaces ?? [];
     check(Array.isArray(externalNamespaces), this, 'externalNamespaces', String(externalNamespaces), 'must be a list of namespaces');
     externalNamespaces.forEach((namespace) => checkDnsLabel(this, 'externalNamespaces[]', namespace));
-
-    // Policy names: `egress-<slug of the flow name>`; two different names with the same slug in one
-    // namespace get a hash suffix instead of being refused.
-    const policyNames = new Map<string, string>();
-    for (const namespace of new Set(flows.map((f) => f.from.namespace))) {
-      const inNamespace = flows.filter((f) => f.from.namespace === namespace).map((f) => f.name);
-      for (const [flowName, policy] of derivedDnsLabels(inNamespace, { prefix: 'egress-', maxLength: FLOW_POLICY_NAME_MAX, fallback: 'flow' })) {
-        policyNames.set(`${namespace}\u0000${flowName}`, policy);
-      }
-    }
+    const policyNames = flowPolicyNames(flows);
     external.forEach((e, i) => {
-      const clash = flows.find((f) => f.from.namespace === e.namespace && policyNames.get(`${f.from.namespace}\u0000${f.name}`) === `egress-${e.name}`);
+      const clash = flows.find((f) => f.from.namespace === e.namespace && policyNames.get(policyKey(f)) === `egress-${e.name}`);
       check(!clash, this, `externalEgress[${i}].name`, e.name, `must not give the policy name of flow ${JSON.stringify(clash?.name)} (egress-${e.name}) in namespace ${e.namespace}`);
       const twin = external.findIndex((o) => o.namespace === e.namespace && o.name === e.name);
       check(twin === i, this, `externalEgress[${i}].name`, e.name, 'must be unique per namespace');
     });
-
-    for (const namespace of deny) this.denyByDefault(namespace);
-    for (const flow of flows) this.egressFor(flow, policyNames.get(`${flow.from.namespace}\u0000${flow.name}`)!);
-    for (const e of external) this.externalPolicy(e);
-
-    // After the whole app is built: every namespace named here must be one the app defines.
-    this.named.push(
-      ...deny.map((ns): [string, string] => ['defaultDenyNamespaces[]', ns]),
-      ...flows.flatMap((f, i): Array<[string, string]> => [[`flows[${i}].from.namespace`, f.from.namespace], [`flows[${i}].to.namespace`, f.to.namespace]]),
-      ...external.map((e, i): [string, string] => [`externalEgress[${i}].namespace`, e.namespace]),
-    );
-    this.node.addValidation({ validate: () => this.unknownNamespaces(this.named, externalNamespaces) });
-
     const constructs = props.constructs ?? [];
     check(Array.isArray(constructs), this, 'constructs', String(constructs), 'must be a list of constructs that declare flows');
-    this.addFlowsOf(...constructs);
+    return { deny, flows, external, externalNamespaces, policyNames, constructs };
   }
 
   /**
@@ -214,7 +240,7 @@ export class NetworkChart extends Chart {
    * Namespaces named by the props that no chart of the app defines (as a Namespace object or as a
    * chart namespace), none when the app defines no namespace at all (then nothing is knowable).
    */
-  private unknownNamespaces(named: Array<[string, string]>, externalNamespaces: string[]): string[] {
+  private unknownNamespaces(named: Array<[string, string]>, externalNamespaces: readonly string[]): string[] {
     const defined = definedNamespaces(this.node.root, this);
     if (defined.size === 0) return [];
     const known = new Set([...defined, ...BUILTIN_NAMESPACES, ...externalNamespaces]);
