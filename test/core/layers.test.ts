@@ -57,7 +57,51 @@ function layerViolations(lib: string): string[] {
   return violations.sort();
 }
 
+/** Layers below the platform composition: they take plain props and never know a profile. */
+const BELOW_PLATFORM = Object.keys(LAYER).filter((l) => LAYER[l] < LAYER.platform);
+
+/**
+ * The code of `source`: comments removed, and every string literal emptied except a bare profile
+ * name (`'dev'`), so messages and URLs that mention a profile in prose are not code.
+ */
+function codeOf(source: string): string {
+  return source.replace(/('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g,
+    (match: string, literal: string | undefined) => (literal === undefined ? '' : /^['"](?:production|dev)['"]$/.test(literal) ? literal : "''"));
+}
+
+/**
+ * What names a profile in code: the profile types, a `profile` identifier (prop, variable,
+ * parameter) and the profile names as string literals (`'production'`, `'dev'`).
+ * `seccompProfile` and other compound identifiers are not profiles.
+ */
+const PROFILE_IN_CODE = /\b(?:PlatformProfile\w*|LoggingProfile|StackProfile|AlertProfile|PROFILES|profile)\b|'(?:production|dev)'|"(?:production|dev)"/g;
+
+/** `lib/<layer below platform>/...: <match>` for every profile mention in code. */
+function profileMentions(lib: string): string[] {
+  const found: string[] = [];
+  for (const layer of BELOW_PLATFORM) {
+    const dir = path.join(lib, layer);
+    if (!fs.existsSync(dir)) continue;
+    for (const file of fs.readdirSync(dir, { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts')) continue;
+      const code = codeOf(fs.readFileSync(path.join(dir, file), 'utf8'));
+      for (const m of code.matchAll(PROFILE_IN_CODE)) found.push(`lib/${layer}/${file}: ${m[0]}`);
+    }
+  }
+  return found.sort();
+}
+
 describe('lib layers', () => {
+  test('profiles are translated into props only in lib/platform: no layer below it names a profile', () => {
+    expect(profileMentions(LIB)).toEqual([]);
+  });
+
+  test('the profile scan finds profile props, types and names, and ignores comments and seccompProfile', () => {
+    const code = codeOf(`// the dev profile\nconst a = { profile: 'dev' };\ntype B = StackProfile;\nconst c = { seccompProfile: { type: 'RuntimeDefault' } }; /* production */\nconst u = 'https://x/y';`);
+    expect([...code.matchAll(PROFILE_IN_CODE)].map((m) => m[0])).toEqual(['profile', "'dev'", 'StackProfile']);
+    expect(codeOf("const u = 'https://x/y'; // production\nconst m = `the seccomp profile ${x}`;")).toBe("const u = ''; \nconst m = '';");
+  });
+
   test('no lower layer imports a higher one (shared types live in lib/core)', () => {
     expect(layerViolations(LIB)).toEqual([]);
   });
