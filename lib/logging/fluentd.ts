@@ -15,7 +15,7 @@ import { checkUniqueObjectNames } from '../core/unique-names';
 import { relaxedContainerSecurityContext, SecurityRelaxation, securityExceptionAnnotations } from '../core/security';
 import { check, checkDnsLabel, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import type { PodSecurityLevel } from '../core/pod-security';
-import { checkSecretName, credentialEnv, externalSecretsAnnotations, LOGGING_PART_OF } from './common';
+import { checkSecretName, credentialEnv, externalSecretsAnnotations, LOGGING_PART_OF } from './elastic-stack';
 import { Elasticsearch, ELASTICSEARCH_PORTS } from './elasticsearch';
 import {
   FLUENTD_CERTS_DIR, FLUENTD_CONF_DIR, FLUENTD_CONF_FILE, FLUENTD_PORTS, LOG_EXCLUDE_ANNOTATION, renderFluentConf,

@@ -17,7 +17,7 @@ import { check, checkBoolean, checkDnsLabel, checkInteger, checkLabelValue, chec
 import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkSecretName, credentialEnv, externalSecretsAnnotations,
   LOGGING_PART_OF,
-} from './common';
+} from './elastic-stack';
 import { Elasticsearch, ELASTICSEARCH_PORTS } from './elasticsearch';
 import { KIBANA_IMAGE_CONTRACT } from './kibana-image';
 

@@ -8,13 +8,13 @@ import { checkQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { check, checkDnsLabel, checkInteger, checkLabelValue } from '../core/validation';
-import { checkProfile, checkSecretName, externalSecretsAnnotations, LOGGING_PART_OF, LoggingProfile } from './common';
+import { checkSecretName, externalSecretsAnnotations, LOGGING_PART_OF } from './elastic-stack';
 import { Elasticsearch } from './elasticsearch';
 
 const GIB = 2 ** 30;
 
-/** Days of logs kept when nothing is said: a week in production, a day in dev. */
-export const DEFAULT_RETENTION_DAYS: Readonly<Record<LoggingProfile, number>> = Object.freeze({ production: 7, dev: 1 });
+/** Days of logs kept when nothing is said: a week (the platform's dev profile keeps one day). */
+export const DEFAULT_RETENTION_DAYS = 7;
 
 /** Target size of one primary shard of a daily index (Elastic's guidance: 10-50 GB per shard). */
 export const TARGET_SHARD_BYTES = 30 * GIB;
@@ -37,12 +37,10 @@ export interface LogRetentionProps {
   readonly elasticsearch: Elasticsearch;
   /** Prefix of the daily indices (`<prefix>-YYYY.MM.DD`, Fluentd's `logstash_prefix`). */
   readonly indexPrefix: string;
-  /** Profile whose default retention applies. @default 'production' */
-  readonly profile?: LoggingProfile;
   /**
    * Days an index is kept after it was created: the index of day D is deleted once it is
    * `retentionDays` days old (Elasticsearch checks every 10 minutes). Whole days, at least 1.
-   * @default 7 in production, 1 in dev
+   * @default 7
    */
   readonly retentionDays?: number;
   /**
@@ -142,8 +140,7 @@ export class LogRetention extends Construct {
     check(this.namespace === es.namespace, this, 'scope', this.namespace,
       `must be in Elasticsearch's namespace ${es.namespace} (its Secrets and NetworkPolicy are there)`);
     this.name = checkDnsLabel(this, 'name', props.name ?? `${es.name}-retention`, 52);
-    const profile = checkProfile(this, 'profile', props.profile ?? 'production');
-    this.retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? DEFAULT_RETENTION_DAYS[profile], 1, 3650);
+    this.retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? DEFAULT_RETENTION_DAYS, 1, 3650);
     check(/^[a-z0-9][a-z0-9_-]{0,99}$/.test(props.indexPrefix), this, 'indexPrefix', props.indexPrefix, 'must be a lowercase Elasticsearch index prefix');
     const nodes = es.replicas;
     const dailyBytes = props.dailyVolume === undefined ? undefined : checkQuantity(this, 'dailyVolume', props.dailyVolume);
