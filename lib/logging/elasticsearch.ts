@@ -314,31 +314,30 @@ export class Elasticsearch extends PlatformWorkload {
   private resolve(props: ElasticsearchProps): ResolvedProps {
     const name = checkDnsLabel(this, 'name', props.name ?? 'elasticsearch-logging', 52);
     const namespace = namespaceOf(this);
-    const defaults = DEFAULTS;
     const version = checkElasticVersion(this, 'version', props.version ?? ELASTIC_STACK_VERSION);
     const image = checkPinnedImage(this, 'image', props.image ?? elasticsearchImage(version));
     checkImageVersion(this, 'image', image, version);
-    const replicas = checkInteger(this, 'replicas', props.replicas ?? defaults.replicas, 1);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? DEFAULTS.replicas, 1);
     check(replicas % 2 === 1, this, 'replicas', replicas,
       'every node is master-eligible, so use an odd count (1, 3, 5, ...): with an even count Elasticsearch leaves one node out of the voting configuration and tolerates no more failures than one node fewer (2 tolerates none)');
     const clusterName = props.clusterName ?? 'kubernetes-logging';
     check(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(clusterName), this, 'clusterName', clusterName,
       'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
     const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    const resources = checkResources(this, 'resources', props.resources ?? defaults.resources);
+    const resources = checkResources(this, 'resources', props.resources ?? DEFAULTS.resources);
     check(parseQuantity(resources.limits.memory)! >= ELASTICSEARCH_MIN_MEMORY_MIB * MIB, this, 'resources.limits.memory', resources.limits.memory,
       `Elasticsearch needs at least ${ELASTICSEARCH_MIN_MEMORY_MIB}Mi: the JVM heap is half the limit, and outside it the JVM needs `
       + `${ES_MEMORY.nonHeapMiB}Mi (metaspace, code cache, threads) plus ${Math.round((ES_MEMORY.offHeapPerHeap ?? 0) * 100)}% of the heap `
       + `(direct memory is half the heap, G1 structures), plus a ${MEMORY_MARGIN_FRACTION * 100}% margin (its image contract)`);
     const exporterResources = checkResources(this, 'exporterResources', props.exporterResources ?? EXPORTER_RESOURCES);
     const exporterImage = checkPinnedImage(this, 'exporterImage', props.exporterImage ?? ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE);
-    const storage = this.resolveStorage(props.storage ?? {}, defaults.size);
+    const storage = this.resolveStorage(props.storage ?? {}, DEFAULTS.size);
     const security = this.resolveSecurity(props.security ?? { enabled: false });
     const terminationGracePeriodSeconds = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 1);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     const sysctl = checkBoolean(this, 'sysctlInitContainer', props.sysctlInitContainer) ?? false;
     const partOf = checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF);
-    const antiAffinity = checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? defaults.antiAffinity);
+    const antiAffinity = checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? DEFAULTS.antiAffinity);
     const spreadZones = checkBoolean(this, 'zoneSpread', props.zoneSpread) ?? false;
     const maxUnavailable = this.resolveMaxUnavailable(props.maxUnavailable, replicas);
 
