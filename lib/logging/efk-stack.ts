@@ -2,9 +2,10 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { NamespaceSpec, PodSecurityLevel } from '../core/pod-security';
 import { parseQuantity } from '../core/quantity';
-import { DeclaredFlow, flowKey, IDeclaresFlows, OpenPort } from '../core/flows';
+import { FlowComposite } from '../core/flow-parts';
+import { DeclaredFlow, IDeclaresFlows } from '../core/flows';
 import { check } from '../core/validation';
-import { checkElasticVersion, checkProfile, ELASTIC_STACK_VERSION, LoggingProfile } from './common';
+import { checkElasticVersion, ELASTIC_STACK_VERSION } from './elastic-stack';
 import { Elasticsearch, ElasticsearchProps, ElasticsearchStorage } from './elasticsearch';
 import { Fluentd, FluentdProps } from './fluentd';
 import { Kibana, KibanaProps } from './kibana';
@@ -41,13 +42,11 @@ export interface EfkStackProps {
    * EfkStack, in its chart's namespace (Pod Security `restricted`).
    */
   readonly agentScope: Construct;
-  /** Replicas, resources, storage and anti-affinity defaults of every part. @default 'production' */
-  readonly profile?: LoggingProfile;
   /** Elastic Stack 8.x release of Elasticsearch and Kibana, kept in lockstep. @default ELASTIC_STACK_VERSION */
   readonly version?: string;
-  /** Elasticsearch nodes (odd). @default 3 in production, 1 in dev */
+  /** Elasticsearch nodes (odd). @default 3 */
   readonly replicas?: number;
-  /** Elasticsearch storage. @default retained PVCs of 30Gi (10Gi in dev) */
+  /** Elasticsearch storage. @default retained PVCs of 30Gi */
   readonly storage?: ElasticsearchStorage;
   /** @default { enabled: false }: a strict NetworkPolicy is then the only guard */
   readonly security?: EfkSecurity;
@@ -57,7 +56,7 @@ export interface EfkStackProps {
   readonly monitoringNamespace?: string;
   /**
    * Days a daily log index is kept before Elasticsearch deletes it (see {@link LogRetention}).
-   * @default 7 in production, 1 in dev
+   * @default 7
    */
   readonly retentionDays?: number;
   /**
@@ -67,13 +66,20 @@ export interface EfkStackProps {
    */
   readonly dailyVolume?: string;
   /** Further retention props (schedule, shards, replicas, ...). */
-  readonly retention?: Omit<LogRetentionProps, 'elasticsearch' | 'indexPrefix' | 'profile' | 'retentionDays' | 'dailyVolume' | 'nodeStorageBytes' | 'credentialsSecret' | 'elasticPasswordSecret'>;
-  /** Further Elasticsearch props (name, resources, sysctl init container, ...). */
-  readonly elasticsearch?: Omit<ElasticsearchProps, 'version' | 'profile' | 'replicas' | 'storage' | 'security' | 'clusterDomain' | 'monitoringNamespace'>;
+  readonly retention?: Omit<LogRetentionProps, 'elasticsearch' | 'indexPrefix' | 'retentionDays' | 'dailyVolume' | 'nodeStorageBytes' | 'credentialsSecret' | 'elasticPasswordSecret'>;
+  /** Further Elasticsearch props (name, resources, anti-affinity, sysctl init container, ...). */
+  readonly elasticsearch?: Omit<ElasticsearchProps, 'version' | 'replicas' | 'storage' | 'security' | 'clusterDomain' | 'monitoringNamespace'>;
   /** Further Fluentd props (name, resources, buffer, ...). */
   readonly fluentd?: Omit<FluentdProps, 'elasticsearch' | 'credentialsSecret' | 'caSecret' | 'monitoringNamespace'>;
   /** Further Kibana props (name, replicas, base path, ...); a `version` other than the stack's is rejected. */
   readonly kibana?: Omit<KibanaProps, 'elasticsearch' | 'credentialsSecret' | 'caSecret'>;
+}
+
+/** {@link EfkStackProps} after validation and defaults: what the render methods read. */
+interface ResolvedEfkStack {
+  readonly version: string;
+  readonly agentScope: Construct;
+  readonly security: EfkSecurity;
 }
 
 /**
@@ -89,10 +95,10 @@ export interface EfkStackProps {
  *
  * Each part stays reachable for customization (`efk.elasticsearch`, `efk.fluentd`, `efk.kibana`);
  * Fluentd and Kibana admit themselves to Elasticsearch's NetworkPolicy. The stack declares the
- * flows of its parts ({@link IDeclaresFlows}), so `network.addFlowsOf(efk)` opens their egress.
+ * flows of its parts ({@link FlowComposite}), so `network.addFlowsOf(efk)` opens their egress.
+ * Its defaults are a production stack; the platform's profiles pass their own values as props.
  */
-export class EfkStack extends Construct implements IDeclaresFlows {
-  public readonly profile: LoggingProfile;
+export class EfkStack extends FlowComposite {
   public readonly version: string;
   public readonly elasticsearch: Elasticsearch;
   public readonly fluentd: Fluentd;
@@ -108,54 +114,12 @@ export class EfkStack extends Construct implements IDeclaresFlows {
 
   constructor(scope: Construct, id: string, props: EfkStackProps) {
     super(scope, id);
-    this.profile = checkProfile(this, 'profile', props.profile ?? 'production');
-    this.version = checkElasticVersion(this, 'version', props.version ?? ELASTIC_STACK_VERSION);
-    const agentsChart = Chart.of(props.agentScope);
-    check(!!agentsChart.namespace, this, 'agentScope', props.agentScope.node.path,
-      'must be inside a chart with a namespace (the privileged node-agent namespace)');
-    const security = props.security ?? { enabled: false };
-    const clusterDomain = props.clusterDomain;
-    const monitoringNamespace = props.monitoringNamespace;
-
-    this.elasticsearch = new Elasticsearch(this, 'Elasticsearch', {
-      ...props.elasticsearch,
-      version: this.version,
-      profile: this.profile,
-      replicas: props.replicas,
-      storage: props.storage,
-      clusterDomain,
-      monitoringNamespace,
-      security: {
-        enabled: security.enabled,
-        elasticPasswordSecret: security.elasticPasswordSecret,
-        tlsSecret: security.tlsSecret,
-        exporterCredentialsSecret: security.exporterCredentialsSecret,
-      },
-    });
-    this.kibana = new Kibana(this, 'Kibana', {
-      ...props.kibana,
-      elasticsearch: this.elasticsearch,
-      credentialsSecret: security.kibanaCredentialsSecret,
-    });
-    // Created in the agents chart: its objects get that chart's (privileged) namespace.
-    this.fluentd = new Fluentd(props.agentScope, `${id}-fluentd`, {
-      ...props.fluentd,
-      elasticsearch: this.elasticsearch,
-      monitoringNamespace,
-      credentialsSecret: security.fluentdCredentialsSecret,
-      caSecret: security.fluentdCaSecret,
-    });
-    this.retention = new LogRetention(this, 'Retention', {
-      ...props.retention,
-      elasticsearch: this.elasticsearch,
-      indexPrefix: this.fluentd.logstashPrefix,
-      profile: this.profile,
-      retentionDays: props.retentionDays,
-      dailyVolume: props.dailyVolume,
-      nodeStorageBytes: dataVolumeBytes(this.elasticsearch),
-      credentialsSecret: security.retentionCredentialsSecret,
-      elasticPasswordSecret: security.retentionCredentialsSecret ? undefined : security.elasticPasswordSecret,
-    });
+    const r = this.resolve(props);
+    this.version = r.version;
+    this.elasticsearch = this.createElasticsearch(props, r);
+    this.kibana = this.createKibana(props, r);
+    this.fluentd = this.createFluentd(id, props, r);
+    this.retention = this.createRetention(props, r);
     this.namespaceSpecs = mergeNamespaceSpecs([
       { name: this.elasticsearch.namespace, podSecurity: this.elasticsearch.podSecurityLevel, reason: this.elasticsearch.podSecurityReason },
       { name: this.fluentd.namespace, podSecurity: this.fluentd.podSecurityLevel, reason: this.fluentd.podSecurityReason },
@@ -170,29 +134,68 @@ export class EfkStack extends Construct implements IDeclaresFlows {
     return this.declaredFlows();
   }
 
-  /** The flows of Elasticsearch, Kibana and Fluentd, each once. */
-  public declaredFlows(): DeclaredFlow[] {
-    const seen = new Set<string>();
-    return this.parts().flatMap((p) => p.declaredFlows()).filter((flow) => {
-      const key = flowKey(flow);
-      const fresh = !seen.has(key);
-      seen.add(key);
-      return fresh;
+  /** Elasticsearch, Kibana and Fluentd (the retention installer's flow is Elasticsearch's client flow). */
+  protected parts(): IDeclaresFlows[] {
+    return [this.elasticsearch, this.kibana, this.fluentd];
+  }
+
+  private resolve(props: EfkStackProps): ResolvedEfkStack {
+    const version = checkElasticVersion(this, 'version', props.version ?? ELASTIC_STACK_VERSION);
+    const agentsChart = Chart.of(props.agentScope);
+    check(!!agentsChart.namespace, this, 'agentScope', props.agentScope.node.path,
+      'must be inside a chart with a namespace (the privileged node-agent namespace)');
+    return { version, agentScope: props.agentScope, security: props.security ?? { enabled: false } };
+  }
+
+  private createElasticsearch(props: EfkStackProps, r: ResolvedEfkStack): Elasticsearch {
+    const { security } = r;
+    return new Elasticsearch(this, 'Elasticsearch', {
+      ...props.elasticsearch,
+      version: r.version,
+      replicas: props.replicas,
+      storage: props.storage,
+      clusterDomain: props.clusterDomain,
+      monitoringNamespace: props.monitoringNamespace,
+      security: {
+        enabled: security.enabled,
+        elasticPasswordSecret: security.elasticPasswordSecret,
+        tlsSecret: security.tlsSecret,
+        exporterCredentialsSecret: security.exporterCredentialsSecret,
+      },
     });
   }
 
-  /** Kibana's UI. */
-  public openPorts(): OpenPort[] {
-    return this.parts().flatMap((p) => p.openPorts());
+  private createKibana(props: EfkStackProps, r: ResolvedEfkStack): Kibana {
+    return new Kibana(this, 'Kibana', {
+      ...props.kibana,
+      elasticsearch: this.elasticsearch,
+      credentialsSecret: r.security.kibanaCredentialsSecret,
+    });
   }
 
-  /** @see IDeclaresFlows.onFlow */
-  public onFlow(listener: (flow: DeclaredFlow) => void): void {
-    for (const part of this.parts()) part.onFlow(listener);
+  /** Created in the agents chart: its objects get that chart's (privileged) namespace. */
+  private createFluentd(id: string, props: EfkStackProps, r: ResolvedEfkStack): Fluentd {
+    return new Fluentd(r.agentScope, `${id}-fluentd`, {
+      ...props.fluentd,
+      elasticsearch: this.elasticsearch,
+      monitoringNamespace: props.monitoringNamespace,
+      credentialsSecret: r.security.fluentdCredentialsSecret,
+      caSecret: r.security.fluentdCaSecret,
+    });
   }
 
-  private parts(): IDeclaresFlows[] {
-    return [this.elasticsearch, this.kibana, this.fluentd];
+  private createRetention(props: EfkStackProps, r: ResolvedEfkStack): LogRetention {
+    const { security } = r;
+    return new LogRetention(this, 'Retention', {
+      ...props.retention,
+      elasticsearch: this.elasticsearch,
+      indexPrefix: this.fluentd.logstashPrefix,
+      retentionDays: props.retentionDays,
+      dailyVolume: props.dailyVolume,
+      nodeStorageBytes: dataVolumeBytes(this.elasticsearch),
+      credentialsSecret: security.retentionCredentialsSecret,
+      elasticPasswordSecret: security.retentionCredentialsSecret ? undefined : security.elasticPasswordSecret,
+    });
   }
 }
 

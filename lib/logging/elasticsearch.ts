@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { contentAddressedConfigMap } from '../core/config-map';
@@ -6,7 +5,8 @@ import { MEMORY_MARGIN_FRACTION } from '../core/image-contract';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientAccess, lazyIngressPolicy, namespaceIngressRule, podsIngressRule } from '../core/client-access';
+import { ClientPeer, namedServicePort } from '../core/network';
 import { PlatformWorkload } from '../core/platform-workload';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
@@ -21,9 +21,9 @@ import {
 import { check, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import type { PodSecurityLevel } from '../core/pod-security';
 import {
-  authenticatedCurl, checkElasticVersion, checkImageVersion, checkProfile, checkSecretName, ELASTIC_STACK_VERSION,
-  externalSecretsAnnotations, LOGGING_PART_OF, LoggingProfile,
-} from './common';
+  authenticatedCurl, checkElasticVersion, checkImageVersion, checkSecretName, ELASTIC_STACK_VERSION,
+  externalSecretsAnnotations, LOGGING_PART_OF,
+} from './elastic-stack';
 import { ELASTICSEARCH_IMAGE_CONTRACT } from './elasticsearch-image';
 import {
   ES_CERTS_SUBDIR, ES_CONFIG_DIR, ES_DATA_DIR, ES_LOGS_DIR, renderElasticsearchYml, renderPrepareConfigScript,
@@ -48,10 +48,11 @@ export const ELASTICSEARCH_PORTS = { http: 9200, transport: 9300, metrics: 9114 
 export interface ElasticsearchStorage {
   /**
    * Use an emptyDir instead of a PersistentVolumeClaim: every index is lost when a pod moves.
-   * For experiments only; rejected in the `production` profile. @default false
+   * For experiments only (an explicit opt-in; the platform refuses it in its production profile).
+   * @default false
    */
   readonly emptyDir?: boolean;
-  /** Size of each node's volume (or the emptyDir's size limit). @default '30Gi' ('10Gi' in dev) */
+  /** Size of each node's volume (or the emptyDir's size limit). @default '30Gi' */
   readonly size?: string;
   /** StorageClass of the volumes. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
@@ -93,12 +94,10 @@ export interface ElasticsearchProps {
   readonly version?: string;
   /** Pinned image; its tag must equal `version`. @default docker.elastic.co/elasticsearch/elasticsearch:<version> */
   readonly image?: string;
-  /** Selects replicas, resources, storage and anti-affinity defaults. @default 'production' */
-  readonly profile?: LoggingProfile;
   /**
    * Number of nodes, all master-eligible: odd (1, 3, 5, ...). The origin's 2 is refused: with two
    * master-eligible nodes Elasticsearch keeps only one in the voting configuration, so losing that
-   * one stops the cluster; two nodes tolerate no more failures than one. @default 3 (1 in dev)
+   * one stops the cluster; two nodes tolerate no more failures than one. @default 3
    */
   readonly replicas?: number;
   /** `cluster.name`. @default 'kubernetes-logging' */
@@ -107,10 +106,10 @@ export interface ElasticsearchProps {
    * Per-node CPU and memory; the JVM heap is half the memory limit (at most 31 GiB, to keep
    * compressed object pointers); the rest is Lucene's file-system cache. The memory limit must be at
    * least {@link ELASTICSEARCH_MIN_MEMORY_MIB} MiB (1463Mi, from the image contract).
-   * @default requests 1 CPU / 4Gi, limits 2 CPU / 4Gi (origin: about 3 GB per pod); dev 500m / 2Gi, limits 1 CPU / 2Gi
+   * @default requests 1 CPU / 4Gi, limits 2 CPU / 4Gi (origin: about 3 GB per pod)
    */
   readonly resources?: ComputeResources;
-  /** Per-node storage. @default a retained 30Gi PersistentVolumeClaim per node (10Gi in dev) */
+  /** Per-node storage. @default a retained 30Gi PersistentVolumeClaim per node */
   readonly storage?: ElasticsearchStorage;
   /**
    * Add a privileged init container that sets `vm.max_map_count=262144` on the node and let
@@ -122,7 +121,7 @@ export interface ElasticsearchProps {
   readonly security?: ElasticsearchSecurity;
   /** Cluster DNS domain used in discovery and client URLs. @default 'cluster.local' */
   readonly clusterDomain?: string;
-  /** Keep nodes on separate hosts. @default 'required' ('preferred' in dev) */
+  /** Keep nodes on separate hosts. @default 'required' */
   readonly antiAffinity?: AntiAffinityMode;
   /** Also spread nodes across zones (best effort). @default false */
   readonly zoneSpread?: boolean;
@@ -140,19 +139,12 @@ export interface ElasticsearchProps {
   readonly partOf?: string;
 }
 
-const PROFILE_DEFAULTS: Record<LoggingProfile, { replicas: number; resources: ComputeResources; size: string; antiAffinity: AntiAffinityMode }> = {
-  production: {
-    replicas: 3,
-    resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } },
-    size: '30Gi',
-    antiAffinity: 'required',
-  },
-  dev: {
-    replicas: 1,
-    resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } },
-    size: '10Gi',
-    antiAffinity: 'preferred',
-  },
+/** The defaults: a production cluster (the platform's dev profile passes smaller values). */
+const DEFAULTS: { replicas: number; resources: ComputeResources; size: string; antiAffinity: AntiAffinityMode } = {
+  replicas: 3,
+  resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+  size: '30Gi',
+  antiAffinity: 'required',
 };
 
 const EXPORTER_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
@@ -185,7 +177,6 @@ interface ResolvedProps {
   readonly namespace: string;
   readonly version: string;
   readonly image: string;
-  readonly profile: LoggingProfile;
   readonly replicas: number;
   readonly clusterName: string;
   readonly clusterDomain: string;
@@ -242,7 +233,6 @@ export class Elasticsearch extends PlatformWorkload {
   public readonly namespace: string;
   public readonly version: string;
   public readonly image: string;
-  public readonly profile: LoggingProfile;
   public readonly replicas: number;
   public readonly clusterName: string;
   public readonly clusterDomain: string;
@@ -280,19 +270,21 @@ export class Elasticsearch extends PlatformWorkload {
   public readonly monitoringNamespace: string;
 
   private readonly resolved: ResolvedProps;
-  private readonly clients: NetworkPeer[] = [];
+  /** Clients of the HTTP port (9200). */
+  private readonly httpClients: ClientAccess;
 
   constructor(scope: Construct, id: string, props: ElasticsearchProps = {}) {
     super(scope, id);
     checkUniqueObjectNames(this);
     const r = this.resolved = this.resolve(props);
     ({
-      name: this.name, namespace: this.namespace, version: this.version, image: this.image, profile: this.profile,
+      name: this.name, namespace: this.namespace, version: this.version, image: this.image,
       replicas: this.replicas, clusterName: this.clusterName, clusterDomain: this.clusterDomain, heapMiB: this.heapMiB,
       selectorLabels: this.selectorLabels, headlessServiceName: this.headlessServiceName, host: this.host, url: this.url,
       monitoringNamespace: this.monitoringNamespace, security: { enabled: this.securityEnabled, tlsSecret: this.tlsSecretName },
     } = r);
     this.clientServiceName = r.name;
+    this.httpClients = this.clientAccess({ ports: [ELASTICSEARCH_PORTS.http], target: 'elasticsearch http' });
     this.podSecurityLevel = r.sysctl ? 'privileged' : 'restricted';
     this.podSecurityReason = r.sysctl ? SYSCTL_RELAXATION.reason : undefined;
 
@@ -315,39 +307,37 @@ export class Elasticsearch extends PlatformWorkload {
    * themselves when they are given this cluster.
    */
   public allowClient(peer: ClientPeer): void {
-    this.clients.push(...this.admitClient('allowClient', peer, ELASTICSEARCH_PORTS.http, 'elasticsearch http'));
+    this.httpClients.admit('allowClient', peer);
   }
 
   /** Validation and defaults: every prop is checked here, once, before any object is rendered. */
   private resolve(props: ElasticsearchProps): ResolvedProps {
     const name = checkDnsLabel(this, 'name', props.name ?? 'elasticsearch-logging', 52);
     const namespace = namespaceOf(this);
-    const profile = checkProfile(this, 'profile', props.profile ?? 'production');
-    const defaults = PROFILE_DEFAULTS[profile];
     const version = checkElasticVersion(this, 'version', props.version ?? ELASTIC_STACK_VERSION);
     const image = checkPinnedImage(this, 'image', props.image ?? elasticsearchImage(version));
     checkImageVersion(this, 'image', image, version);
-    const replicas = checkInteger(this, 'replicas', props.replicas ?? defaults.replicas, 1);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? DEFAULTS.replicas, 1);
     check(replicas % 2 === 1, this, 'replicas', replicas,
       'every node is master-eligible, so use an odd count (1, 3, 5, ...): with an even count Elasticsearch leaves one node out of the voting configuration and tolerates no more failures than one node fewer (2 tolerates none)');
     const clusterName = props.clusterName ?? 'kubernetes-logging';
     check(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(clusterName), this, 'clusterName', clusterName,
       'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
     const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    const resources = checkResources(this, 'resources', props.resources ?? defaults.resources);
+    const resources = checkResources(this, 'resources', props.resources ?? DEFAULTS.resources);
     check(parseQuantity(resources.limits.memory)! >= ELASTICSEARCH_MIN_MEMORY_MIB * MIB, this, 'resources.limits.memory', resources.limits.memory,
       `Elasticsearch needs at least ${ELASTICSEARCH_MIN_MEMORY_MIB}Mi: the JVM heap is half the limit, and outside it the JVM needs `
       + `${ES_MEMORY.nonHeapMiB}Mi (metaspace, code cache, threads) plus ${Math.round((ES_MEMORY.offHeapPerHeap ?? 0) * 100)}% of the heap `
       + `(direct memory is half the heap, G1 structures), plus a ${MEMORY_MARGIN_FRACTION * 100}% margin (its image contract)`);
     const exporterResources = checkResources(this, 'exporterResources', props.exporterResources ?? EXPORTER_RESOURCES);
     const exporterImage = checkPinnedImage(this, 'exporterImage', props.exporterImage ?? ELASTICSEARCH_EXPORTER_DEFAULT_IMAGE);
-    const storage = this.resolveStorage(props.storage ?? {}, profile, defaults.size);
+    const storage = this.resolveStorage(props.storage ?? {}, DEFAULTS.size);
     const security = this.resolveSecurity(props.security ?? { enabled: false });
     const terminationGracePeriodSeconds = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 1);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     const sysctl = checkBoolean(this, 'sysctlInitContainer', props.sysctlInitContainer) ?? false;
     const partOf = checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF);
-    const antiAffinity = checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? defaults.antiAffinity);
+    const antiAffinity = checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? DEFAULTS.antiAffinity);
     const spreadZones = checkBoolean(this, 'zoneSpread', props.zoneSpread) ?? false;
     const maxUnavailable = this.resolveMaxUnavailable(props.maxUnavailable, replicas);
 
@@ -355,7 +345,7 @@ export class Elasticsearch extends PlatformWorkload {
     const serviceDomain = `${namespace}.svc.${clusterDomain}`;
     const host = `${name}.${serviceDomain}`;
     return {
-      name, namespace, version, image, profile, replicas, clusterName, clusterDomain,
+      name, namespace, version, image, replicas, clusterName, clusterDomain,
       heapMiB: Math.min(MAX_HEAP_MIB, jvmHeapMiB(resources.limits.memory, HEAP_FRACTION)),
       resources, exporterImage, exporterResources, storage, security, terminationGracePeriodSeconds, monitoringNamespace,
       sysctl, antiAffinity, zoneSpread: spreadZones, maxUnavailable,
@@ -368,10 +358,8 @@ export class Elasticsearch extends PlatformWorkload {
     };
   }
 
-  private resolveStorage(storage: ElasticsearchStorage, profile: LoggingProfile, defaultSize: string): ResolvedStorage {
+  private resolveStorage(storage: ElasticsearchStorage, defaultSize: string): ResolvedStorage {
     const emptyDir = checkBoolean(this, 'storage.emptyDir', storage.emptyDir) ?? false;
-    check(!(emptyDir && profile === 'production'), this, 'storage.emptyDir', emptyDir,
-      'the production profile needs persistent volumes (an emptyDir loses every index when a pod moves); use profile "dev" for experiments');
     const size = storage.size ?? defaultSize;
     checkQuantity(this, 'storage.size', size);
     check(parseQuantity(size)! >= MIB * 1024, this, 'storage.size', size, 'must be at least 1Gi for an Elasticsearch data path');
@@ -650,25 +638,13 @@ export class Elasticsearch extends PlatformWorkload {
 
   /** Ingress: transport only between nodes, HTTP only from declared clients, metrics from monitoring. */
   private createNetworkPolicy(): k8s.KubeNetworkPolicy {
-    const cluster: k8s.NetworkPolicyIngressRule = {
-      from: [{ podSelector: { matchLabels: this.selectorLabels } }],
-      ports: [tcpPort(ELASTICSEARCH_PORTS.transport)],
-    };
-    const monitoring: k8s.NetworkPolicyIngressRule = {
-      from: [namespacePeer(this.monitoringNamespace)],
-      ports: [tcpPort(ELASTICSEARCH_PORTS.metrics)],
-    };
-    const clientRules = (): k8s.NetworkPolicyIngressRule[] => this.clients.length === 0 ? [] : [{
-      from: this.clients.map((c) => toPolicyPeer(c.namespace === this.namespace ? { podLabels: c.podLabels } : c)),
-      ports: [tcpPort(ELASTICSEARCH_PORTS.http)],
-    }];
-    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels: this.resolved.labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({ produce: () => [cluster, ...clientRules(), monitoring] }) as unknown as k8s.NetworkPolicyIngressRule[],
-      },
+    const cluster = podsIngressRule([this.selectorLabels], [ELASTICSEARCH_PORTS.transport]);
+    const monitoring = namespaceIngressRule(this.monitoringNamespace, [ELASTICSEARCH_PORTS.metrics]);
+    return lazyIngressPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      labels: this.resolved.labels,
+      selectorLabels: this.selectorLabels,
+      rules: () => [cluster, this.httpClients.rule(), monitoring],
     });
   }
 }

@@ -6,7 +6,7 @@ import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
 import { PlatformWorkload } from '../core/platform-workload';
-import { namespacePeer, tcpPort } from '../core/network';
+import { lazyIngressPolicy, namespaceIngressRule } from '../core/client-access';
 import { httpProbe, startupBudget } from '../core/probes';
 import { checkQuantity, MIB, parseQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
@@ -15,7 +15,7 @@ import { checkUniqueObjectNames } from '../core/unique-names';
 import { relaxedContainerSecurityContext, SecurityRelaxation, securityExceptionAnnotations } from '../core/security';
 import { check, checkDnsLabel, checkInteger, checkLabelValue, checkPinnedImage } from '../core/validation';
 import type { PodSecurityLevel } from '../core/pod-security';
-import { checkSecretName, credentialEnv, externalSecretsAnnotations, LOGGING_PART_OF } from './common';
+import { checkSecretName, credentialEnv, externalSecretsAnnotations, LOGGING_PART_OF } from './elastic-stack';
 import { Elasticsearch, ELASTICSEARCH_PORTS } from './elasticsearch';
 import {
   FLUENTD_CERTS_DIR, FLUENTD_CONF_DIR, FLUENTD_CONF_FILE, FLUENTD_PORTS, LOG_EXCLUDE_ANNOTATION, renderFluentConf,
@@ -155,37 +155,53 @@ export class Fluentd extends PlatformWorkload {
   /** Namespace whose pods may scrape the metrics port. */
   public readonly monitoringNamespace: string;
 
+  private readonly resolved: ResolvedFluentd;
+  private readonly es: Elasticsearch;
+
   constructor(scope: Construct, id: string, props: FluentdProps) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    const es = props.elasticsearch;
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'fluentd-es', 52);
-    this.namespace = namespaceOf(this);
-    this.image = checkPinnedImage(this, 'image', props.image ?? FLUENTD_DEFAULT_IMAGE);
+    this.es = props.elasticsearch;
+    const r = this.resolved = this.resolve(props);
+    ({
+      name: this.name, namespace: this.namespace, image: this.image, selectorLabels: this.selectorLabels,
+      bufferTotalLimitBytes: this.bufferTotalLimitBytes, logstashPrefix: this.logstashPrefix, monitoringNamespace: this.monitoringNamespace,
+    } = r);
+    this.config = this.renderConfig();
+    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${r.name}-config`, labels: r.labels, data: { [FLUENTD_CONF_FILE]: this.config } });
+    this.serviceAccount = this.createServiceAccount();
+    [this.clusterRole, this.clusterRoleBinding] = this.createRbac();
+    this.daemonSet = this.createDaemonSet();
+    this.networkPolicy = this.createNetworkPolicy();
+    this.es.allowClient(this);
+    this.flowDeclarations.add({ name: 'fluentd -> elasticsearch http', from: this.podRef, to: this.es.podRef, port: ELASTICSEARCH_PORTS.http });
+    this.declareScrape(this.monitoringNamespace, FLUENTD_PORTS.metrics);
+    this.flowDeclarations.annotate(this.daemonSet);
+    this.metricsEndpoint = { component: 'fluentd', namespace: this.namespace, via: 'pod', selector: this.selectorLabels, portName: 'metrics' };
+  }
+
+  /** Validation and defaults: every prop is checked here, once, before any object is rendered. */
+  private resolve(props: FluentdProps): ResolvedFluentd {
+    const es = this.es;
+    const name = checkDnsLabel(this, 'name', props.name ?? 'fluentd-es', 52);
+    const namespace = namespaceOf(this);
+    const image = checkPinnedImage(this, 'image', props.image ?? FLUENTD_DEFAULT_IMAGE);
     const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
     check(parseQuantity(resources.limits.memory)! >= 256 * MIB, this, 'resources.limits.memory', resources.limits.memory,
       'Fluentd with a file buffer and the metadata cache needs at least 256Mi');
-    const chunk = checkQuantity(this, 'buffer.chunkLimitSize', props.buffer?.chunkLimitSize ?? '8Mi');
-    const total = checkQuantity(this, 'buffer.totalLimitSize', props.buffer?.totalLimitSize ?? '2Gi');
-    check(Number.isInteger(chunk) && chunk >= MIB && chunk <= 64 * MIB, this, 'buffer.chunkLimitSize', props.buffer?.chunkLimitSize ?? '8Mi',
-      'must be a whole number of bytes from 1Mi to 64Mi (Elasticsearch rejects bulk bodies over 100MB)');
-    check(Number.isInteger(total) && total >= 4 * chunk, this, 'buffer.totalLimitSize', props.buffer?.totalLimitSize ?? '2Gi',
-      `must be a whole number of bytes and at least 4 chunks (${4 * chunk / MIB}Mi)`);
-    this.bufferTotalLimitBytes = total;
-    const flushInterval = checkInteger(this, 'buffer.flushIntervalSeconds', props.buffer?.flushIntervalSeconds ?? 5, 1, 300);
-    const retryMax = checkInteger(this, 'buffer.retryMaxIntervalSeconds', props.buffer?.retryMaxIntervalSeconds ?? 60, 1, 3600);
+    const buffer = this.resolveBuffer(props.buffer ?? {});
     const stateDir = props.hostStateDir ?? '/var/lib/fluentd-es';
     check(/^\/var\/(lib|log)\/[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(stateDir) && !stateDir.startsWith('/var/log/containers')
       && !stateDir.startsWith('/var/log/pods') && !stateDir.startsWith('/var/lib/docker'),
     this, 'hostStateDir', stateDir,
     'must be an absolute directory under /var/lib or /var/log (lowercase letters, digits, ".", "_", "-"), outside /var/log/containers, /var/log/pods and /var/lib/docker');
-    const logstashPrefix = this.logstashPrefix = props.logstashPrefix ?? 'logstash';
+    const logstashPrefix = props.logstashPrefix ?? 'logstash';
     check(/^[a-z0-9][a-z0-9_-]{0,99}$/.test(logstashPrefix), this, 'logstashPrefix', logstashPrefix,
       'must be a lowercase Elasticsearch index prefix: letters, digits, "_" and "-", starting with a letter or digit');
-    const multilineFlushInterval = checkInteger(this, 'multilineFlushIntervalSeconds', props.multilineFlushIntervalSeconds ?? 5, 1, 60);
+    const multilineFlushIntervalSeconds = checkInteger(this, 'multilineFlushIntervalSeconds', props.multilineFlushIntervalSeconds ?? 5, 1, 60);
     const maxUnavailable = checkInteger(this, 'maxUnavailable', props.maxUnavailable ?? 1, 1);
     const priorityClassName = checkDnsLabel(this, 'priorityClassName', props.priorityClassName ?? 'system-node-critical');
-    this.monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     const credentialsSecret = checkSecretName(this, 'credentialsSecret', props.credentialsSecret, es.securityEnabled,
       'username and password of an Elasticsearch user that may write the log indices');
     const caSecret = checkSecretName(this, 'caSecret', props.caSecret, es.securityEnabled, 'the Elasticsearch CA certificate under key "ca.crt"');
@@ -193,152 +209,221 @@ export class Fluentd extends PlatformWorkload {
       check(!credentialsSecret && !caSecret, this, 'credentialsSecret', credentialsSecret ?? caSecret,
         'Elasticsearch security is off: Fluentd sends no credentials; drop credentialsSecret and caSecret');
     }
+    const identity = { name: 'fluentd', instance: name, component: 'agent' };
+    return {
+      name, namespace, image, resources, buffer, bufferTotalLimitBytes: buffer.totalLimitBytes, stateDir, logstashPrefix,
+      multilineFlushIntervalSeconds, maxUnavailable, priorityClassName, monitoringNamespace, credentialsSecret, caSecret,
+      selectorLabels: selectorLabels(identity),
+      labels: standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(image) }),
+    };
+  }
 
-    const identity = { name: 'fluentd', instance: this.name, component: 'agent' };
-    this.selectorLabels = selectorLabels(identity);
-    const labels = standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(this.image) });
+  private resolveBuffer(buffer: FluentdBuffer): ResolvedFluentd['buffer'] {
+    const chunk = checkQuantity(this, 'buffer.chunkLimitSize', buffer.chunkLimitSize ?? '8Mi');
+    const total = checkQuantity(this, 'buffer.totalLimitSize', buffer.totalLimitSize ?? '2Gi');
+    check(Number.isInteger(chunk) && chunk >= MIB && chunk <= 64 * MIB, this, 'buffer.chunkLimitSize', buffer.chunkLimitSize ?? '8Mi',
+      'must be a whole number of bytes from 1Mi to 64Mi (Elasticsearch rejects bulk bodies over 100MB)');
+    check(Number.isInteger(total) && total >= 4 * chunk, this, 'buffer.totalLimitSize', buffer.totalLimitSize ?? '2Gi',
+      `must be a whole number of bytes and at least 4 chunks (${4 * chunk / MIB}Mi)`);
+    return {
+      chunkLimitBytes: chunk,
+      totalLimitBytes: total,
+      flushIntervalSeconds: checkInteger(this, 'buffer.flushIntervalSeconds', buffer.flushIntervalSeconds ?? 5, 1, 300),
+      retryMaxIntervalSeconds: checkInteger(this, 'buffer.retryMaxIntervalSeconds', buffer.retryMaxIntervalSeconds ?? 60, 1, 3600),
+    };
+  }
 
-    this.config = renderFluentConf({
-      stateDir,
-      ownLogsGlob: `/var/log/containers/${this.name}-*_${this.namespace}_*.log`,
+  /** The generated `fluent.conf` ({@link renderFluentConf}). */
+  private renderConfig(): string {
+    const r = this.resolved;
+    const es = this.es;
+    return renderFluentConf({
+      stateDir: r.stateDir,
+      ownLogsGlob: `/var/log/containers/${r.name}-*_${r.namespace}_*.log`,
       elasticsearch: {
         host: es.host,
         port: es.httpPort,
         scheme: es.securityEnabled ? 'https' : 'http',
         authenticated: es.securityEnabled,
-        caFile: caSecret ? `${FLUENTD_CERTS_DIR}/ca.crt` : undefined,
+        caFile: r.caSecret ? `${FLUENTD_CERTS_DIR}/ca.crt` : undefined,
       },
-      logstashPrefix,
-      multilineFlushIntervalSeconds: multilineFlushInterval,
+      logstashPrefix: r.logstashPrefix,
+      multilineFlushIntervalSeconds: r.multilineFlushIntervalSeconds,
       excludeAnnotation: LOG_EXCLUDE_ANNOTATION,
-      buffer: { chunkLimitBytes: chunk, totalLimitBytes: total, flushIntervalSeconds: flushInterval, retryMaxIntervalSeconds: retryMax },
+      buffer: r.buffer,
     });
-    const configData = { [FLUENTD_CONF_FILE]: this.config };
-    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data: configData });
+  }
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
+  private createServiceAccount(): k8s.KubeServiceAccount {
+    return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: this.resolved.labels },
       // The metadata filter authenticates to the API server with this account's token.
       automountServiceAccountToken: true,
     });
+  }
+
+  /** Exactly get/list/watch on pods and namespaces, bound to the agent's ServiceAccount. */
+  private createRbac(): [k8s.KubeClusterRole, k8s.KubeClusterRoleBinding] {
+    const { labels } = this.resolved;
     // Cluster-scoped: named `<namespace>-<name>` so a second copy (another tenant) never replaces this one's RBAC.
     const clusterRoleName = `${this.namespace}-${this.name}`;
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+    const clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: clusterRoleName, labels },
       rules: [{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }],
     });
-    makeClusterScoped(this.clusterRole);
-    this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    makeClusterScoped(clusterRole);
+    const clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: clusterRoleName, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
     });
-    makeClusterScoped(this.clusterRoleBinding);
+    makeClusterScoped(clusterRoleBinding);
+    return [clusterRole, clusterRoleBinding];
+  }
 
-    const monitorProbe = httpProbe('/api/plugins.json', 'monitor');
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: { name: this.name, labels },
+  private createDaemonSet(): k8s.KubeDaemonSet {
+    const r = this.resolved;
+    return new k8s.KubeDaemonSet(this, 'Resource', {
+      metadata: { name: r.name, labels: r.labels },
       spec: {
-        selector: { matchLabels: this.selectorLabels },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable) } },
+        selector: { matchLabels: r.selectorLabels },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(r.maxUnavailable) } },
         revisionHistoryLimit: 10,
         template: {
           metadata: {
-            labels,
+            labels: r.labels,
             annotations: {
               ...securityExceptionAnnotations([FLUENTD_RELAXATION]),
-              ...externalSecretsAnnotations([credentialsSecret, caSecret]),
+              ...externalSecretsAnnotations([r.credentialsSecret, r.caSecret]),
             },
           },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            priorityClassName,
-            tolerations: tolerateEverything(),
-            terminationGracePeriodSeconds: 30,
-            // Root: the container runtime writes the log files as root with mode 0640.
-            securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
-            // Fluentd 1.15.1+ creates its lock directory under Ruby's Dir.tmpdir at start, and Ruby
-            // refuses a world-writable directory without the sticky bit, which is what an emptyDir is
-            // (0777): it then falls back to the working directory on the read-only root and the agent
-            // crash-loops (`Read-only file system @ dir_s_mkdir - /home/fluent/fluentd-lock-...`,
-            // fluent/fluentd-kubernetes-daemonset#1393, #1453, fluent/fluentd#3924; see
-            // FLUENTD_IMAGE_CONTRACT). This init step gives the `tmp` emptyDir the sticky bit, like a
-            // normal /tmp, with the image's own `chmod`: the pod already runs as uid 0, which owns the
-            // emptyDir, so no capability is needed (the namespace is `privileged` anyway). An init step
-            // rather than a wrapped entrypoint keeps the image's `tini -- /fluentd/entrypoint.sh`
-            // untouched; an emptyDir rather than the hostPath state directory keeps stale lock
-            // directories off the node.
-            initContainers: [{
-              name: 'tmp-mode',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['chmod', '1777', FLUENTD_TMP_DIR],
-              resources: toResourceRequirements(TMP_MODE_RESOURCES),
-              securityContext: relaxedContainerSecurityContext(FLUENTD_RELAXATION),
-              volumeMounts: [{ name: 'tmp', mountPath: FLUENTD_TMP_DIR }],
-            }],
-            containers: [{
-              name: 'fluentd',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              env: [
-                { name: 'FLUENTD_CONF', value: FLUENTD_CONF_FILE },
-                // Ruby's Dir.tmpdir tries TMPDIR first: the sticky emptyDir (see initContainers).
-                { name: 'TMPDIR', value: FLUENTD_TMP_DIR },
-                // The image's entrypoint would otherwise try to edit the (read-only) mounted config.
-                { name: 'FLUENT_ELASTICSEARCH_SED_DISABLE', value: 'true' },
-                // Lets the metadata filter watch only the pods of its own node.
-                { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-                ...(credentialsSecret ? credentialEnv(credentialsSecret, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD') : []),
-              ],
-              ports: [
-                { name: 'metrics', containerPort: FLUENTD_PORTS.metrics },
-                { name: 'monitor', containerPort: FLUENTD_PORTS.monitor },
-              ],
-              resources: toResourceRequirements(resources),
-              securityContext: relaxedContainerSecurityContext(FLUENTD_RELAXATION),
-              startupProbe: startupBudget(monitorProbe, 120),
-              readinessProbe: monitorProbe,
-              livenessProbe: httpProbe('/api/plugins.json', 'monitor', { failureThreshold: 6 }),
-              volumeMounts: [
-                { name: 'varlog', mountPath: '/var/log', readOnly: true },
-                { name: 'dockercontainers', mountPath: '/var/lib/docker/containers', readOnly: true },
-                { name: 'state', mountPath: stateDir },
-                { name: 'config', mountPath: FLUENTD_CONF_DIR, readOnly: true },
-                ...(caSecret ? [{ name: 'certs', mountPath: FLUENTD_CERTS_DIR, readOnly: true }] : []),
-                { name: 'tmp', mountPath: FLUENTD_TMP_DIR },
-              ],
-            }],
-            volumes: [
-              { name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } },
-              // Docker nodes keep the log files here (/var/log/pods links to them); on containerd nodes it is empty.
-              { name: 'dockercontainers', hostPath: { path: '/var/lib/docker/containers', type: 'DirectoryOrCreate' } },
-              { name: 'state', hostPath: { path: stateDir, type: 'DirectoryOrCreate' } },
-              { name: 'config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
-              ...(caSecret ? [{ name: 'certs', secret: { secretName: caSecret, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-            ],
-          },
+          spec: this.podSpec(),
         },
       },
     });
-
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        // Only Prometheus; the kubelet's probes of the monitor port come from the node itself.
-        ingress: [{ from: [namespacePeer(this.monitoringNamespace)], ports: [tcpPort(FLUENTD_PORTS.metrics)] }],
-      },
-    });
-
-    es.allowClient(this);
-    this.flowDeclarations.add({ name: 'fluentd -> elasticsearch http', from: this.podRef, to: es.podRef, port: ELASTICSEARCH_PORTS.http });
-    this.declareScrape(this.monitoringNamespace, FLUENTD_PORTS.metrics);
-    this.flowDeclarations.annotate(this.daemonSet);
-    this.metricsEndpoint = { component: 'fluentd', namespace: this.namespace, via: 'pod', selector: this.selectorLabels, portName: 'metrics' };
   }
+
+  private podSpec(): k8s.PodSpec {
+    const r = this.resolved;
+    return {
+      serviceAccountName: this.serviceAccount.name,
+      automountServiceAccountToken: true,
+      enableServiceLinks: false,
+      priorityClassName: r.priorityClassName,
+      tolerations: tolerateEverything(),
+      terminationGracePeriodSeconds: 30,
+      // Root: the container runtime writes the log files as root with mode 0640.
+      securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+      initContainers: [this.tmpModeContainer()],
+      containers: [this.fluentdContainer()],
+      volumes: this.volumes(),
+    };
+  }
+
+  /**
+   * Fluentd 1.15.1+ creates its lock directory under Ruby's Dir.tmpdir at start, and Ruby
+   * refuses a world-writable directory without the sticky bit, which is what an emptyDir is
+   * (0777): it then falls back to the working directory on the read-only root and the agent
+   * crash-loops (`Read-only file system @ dir_s_mkdir - /home/fluent/fluentd-lock-...`,
+   * fluent/fluentd-kubernetes-daemonset#1393, #1453, fluent/fluentd#3924; see
+   * FLUENTD_IMAGE_CONTRACT). This init step gives the `tmp` emptyDir the sticky bit, like a
+   * normal /tmp, with the image's own `chmod`: the pod already runs as uid 0, which owns the
+   * emptyDir, so no capability is needed (the namespace is `privileged` anyway). An init step
+   * rather than a wrapped entrypoint keeps the image's `tini -- /fluentd/entrypoint.sh`
+   * untouched; an emptyDir rather than the hostPath state directory keeps stale lock
+   * directories off the node.
+   */
+  private tmpModeContainer(): k8s.Container {
+    return {
+      name: 'tmp-mode',
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['chmod', '1777', FLUENTD_TMP_DIR],
+      resources: toResourceRequirements(TMP_MODE_RESOURCES),
+      securityContext: relaxedContainerSecurityContext(FLUENTD_RELAXATION),
+      volumeMounts: [{ name: 'tmp', mountPath: FLUENTD_TMP_DIR }],
+    };
+  }
+
+  private fluentdContainer(): k8s.Container {
+    const r = this.resolved;
+    const monitorProbe = httpProbe('/api/plugins.json', 'monitor');
+    return {
+      name: 'fluentd',
+      image: r.image,
+      imagePullPolicy: 'IfNotPresent',
+      env: [
+        { name: 'FLUENTD_CONF', value: FLUENTD_CONF_FILE },
+        // Ruby's Dir.tmpdir tries TMPDIR first: the sticky emptyDir (see initContainers).
+        { name: 'TMPDIR', value: FLUENTD_TMP_DIR },
+        // The image's entrypoint would otherwise try to edit the (read-only) mounted config.
+        { name: 'FLUENT_ELASTICSEARCH_SED_DISABLE', value: 'true' },
+        // Lets the metadata filter watch only the pods of its own node.
+        { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        ...(r.credentialsSecret ? credentialEnv(r.credentialsSecret, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD') : []),
+      ],
+      ports: [
+        { name: 'metrics', containerPort: FLUENTD_PORTS.metrics },
+        { name: 'monitor', containerPort: FLUENTD_PORTS.monitor },
+      ],
+      resources: toResourceRequirements(r.resources),
+      securityContext: relaxedContainerSecurityContext(FLUENTD_RELAXATION),
+      startupProbe: startupBudget(monitorProbe, 120),
+      readinessProbe: monitorProbe,
+      livenessProbe: httpProbe('/api/plugins.json', 'monitor', { failureThreshold: 6 }),
+      volumeMounts: [
+        { name: 'varlog', mountPath: '/var/log', readOnly: true },
+        { name: 'dockercontainers', mountPath: '/var/lib/docker/containers', readOnly: true },
+        { name: 'state', mountPath: r.stateDir },
+        { name: 'config', mountPath: FLUENTD_CONF_DIR, readOnly: true },
+        ...(r.caSecret ? [{ name: 'certs', mountPath: FLUENTD_CERTS_DIR, readOnly: true }] : []),
+        { name: 'tmp', mountPath: FLUENTD_TMP_DIR },
+      ],
+    };
+  }
+
+  private volumes(): k8s.Volume[] {
+    const r = this.resolved;
+    return [
+      { name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } },
+      // Docker nodes keep the log files here (/var/log/pods links to them); on containerd nodes it is empty.
+      { name: 'dockercontainers', hostPath: { path: '/var/lib/docker/containers', type: 'DirectoryOrCreate' } },
+      { name: 'state', hostPath: { path: r.stateDir, type: 'DirectoryOrCreate' } },
+      { name: 'config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
+      ...(r.caSecret ? [{ name: 'certs', secret: { secretName: r.caSecret, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
+      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+    ];
+  }
+
+  /** Only Prometheus; the kubelet's probes of the monitor port come from the node itself. */
+  private createNetworkPolicy(): k8s.KubeNetworkPolicy {
+    const monitoring = namespaceIngressRule(this.monitoringNamespace, [FLUENTD_PORTS.metrics]);
+    return lazyIngressPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      labels: this.resolved.labels,
+      selectorLabels: this.selectorLabels,
+      rules: () => [monitoring],
+    });
+  }
+}
+
+/** {@link FluentdProps} after validation and defaults: what the render methods read. */
+interface ResolvedFluentd {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly resources: ComputeResources;
+  readonly buffer: { chunkLimitBytes: number; totalLimitBytes: number; flushIntervalSeconds: number; retryMaxIntervalSeconds: number };
+  readonly bufferTotalLimitBytes: number;
+  readonly stateDir: string;
+  readonly logstashPrefix: string;
+  readonly multilineFlushIntervalSeconds: number;
+  readonly maxUnavailable: number;
+  readonly priorityClassName: string;
+  readonly monitoringNamespace: string;
+  readonly credentialsSecret?: string;
+  readonly caSecret?: string;
+  readonly selectorLabels: Record<string, string>;
+  /** Labels of every object. */
+  readonly labels: Record<string, string>;
 }

@@ -1,4 +1,4 @@
-export * from './common';
+export * from './elastic-stack';
 export * from './elasticsearch-config';
 export * from './elasticsearch';
 export * from './fluentd-config';

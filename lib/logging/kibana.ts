@@ -4,7 +4,8 @@ import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
 import { PlatformWorkload } from '../core/platform-workload';
-import { namedServicePort, tcpPort } from '../core/network';
+import { ClientAccess, lazyIngressPolicy } from '../core/client-access';
+import { namedServicePort } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { execProbe, httpProbe, startupBudget, tcpProbe } from '../core/probes';
 import { maxHeapMiB } from '../core/image-contract';
@@ -17,7 +18,7 @@ import { check, checkBoolean, checkDnsLabel, checkInteger, checkLabelValue, chec
 import {
   authenticatedCurl, checkElasticVersion, checkImageVersion, checkSecretName, credentialEnv, externalSecretsAnnotations,
   LOGGING_PART_OF,
-} from './common';
+} from './elastic-stack';
 import { Elasticsearch, ELASTICSEARCH_PORTS } from './elasticsearch';
 import { KIBANA_IMAGE_CONTRACT } from './kibana-image';
 
@@ -93,6 +94,28 @@ const DEFAULT_RESOURCES: ComputeResources = {
   limits: { cpu: '1', memory: '1Gi' },
 };
 
+/** {@link KibanaProps} after validation and defaults: what the render methods read. */
+interface ResolvedKibana {
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: string;
+  readonly image: string;
+  readonly replicas: number;
+  readonly resources: ComputeResources;
+  /** Node.js old-space size (`--max-old-space-size`), MiB. */
+  readonly heapMiB: number;
+  readonly credentialsSecret?: string;
+  readonly caSecret?: string;
+  readonly apiServerProxyPath: string;
+  readonly basePath?: string;
+  /** Whether Kibana strips the base path itself (`server.rewriteBasePath`). */
+  readonly rewriteBasePath: boolean;
+  readonly antiAffinity: AntiAffinityMode;
+  readonly selectorLabels: Record<string, string>;
+  /** Labels of every object. */
+  readonly labels: Record<string, string>;
+}
+
 /**
  * Kibana for the logging cluster (SPEC §5): Deployment `kibana-logging`, Service
  * `kibana-logging` (5601 `ui`), a ConfigMap with `kibana.yml`, a token-less ServiceAccount, a
@@ -120,34 +143,86 @@ export class Kibana extends PlatformWorkload {
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
   public readonly podDisruptionBudget?: PodDisruptionBudget;
 
+  private readonly resolved: ResolvedKibana;
+  private readonly es: Elasticsearch;
+  /** The UI port, open to every source: the API-server proxy is not a pod. */
+  private readonly uiClients: ClientAccess;
+
   constructor(scope: Construct, id: string, props: KibanaProps) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    const es = props.elasticsearch;
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'kibana-logging', 52);
-    this.namespace = namespaceOf(this);
-    this.version = checkElasticVersion(this, 'version', props.version ?? es.version);
-    check(this.version === es.version, this, 'version', this.version,
+    this.es = props.elasticsearch;
+    const r = this.resolved = this.resolve(props);
+    ({
+      name: this.name, namespace: this.namespace, version: this.version, image: this.image, replicas: this.replicas,
+      selectorLabels: this.selectorLabels, basePath: this.basePath, apiServerProxyPath: this.apiServerProxyPath,
+    } = r);
+    this.uiClients = this.clientAccess({ ports: [KIBANA_PORT], target: 'kibana ui', open: 'anywhere' });
+
+    this.configMap = this.createConfigMap();
+    const serviceAccount = this.createServiceAccount();
+    this.deployment = this.createDeployment(serviceAccount.name);
+    this.service = this.createService();
+    this.networkPolicy = this.createNetworkPolicy();
+    this.podDisruptionBudget = this.createPodDisruptionBudget();
+    this.es.allowClient(this);
+    this.flowDeclarations.add({ name: 'kibana -> elasticsearch http', from: this.podRef, to: this.es.podRef, port: ELASTICSEARCH_PORTS.http });
+    this.flowDeclarations.annotate(this.deployment);
+  }
+
+  /** Validation and defaults: every prop is checked here, once, before any object is rendered. */
+  private resolve(props: KibanaProps): ResolvedKibana {
+    const es = this.es;
+    const name = checkDnsLabel(this, 'name', props.name ?? 'kibana-logging', 52);
+    const namespace = namespaceOf(this);
+    const version = checkElasticVersion(this, 'version', props.version ?? es.version);
+    check(version === es.version, this, 'version', version,
       `must equal the Elasticsearch version ${es.version}: Kibana refuses to run against another version`);
-    this.image = checkPinnedImage(this, 'image', props.image ?? kibanaImage(this.version));
-    checkImageVersion(this, 'image', this.image, this.version);
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1);
-    const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
-    const memoryLimit = parseQuantity(resources.limits.memory)!;
-    check(memoryLimit >= KIBANA_MIN_MEMORY_MIB * MIB, this, 'resources.limits.memory', resources.limits.memory,
+    const image = checkPinnedImage(this, 'image', props.image ?? kibanaImage(version));
+    checkImageVersion(this, 'image', image, version);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1);
+    const resources = this.resolveResources(props.resources ?? DEFAULT_RESOURCES);
+    const { credentialsSecret, caSecret } = this.resolveSecrets(props, namespace);
+    const apiServerProxyPath = `/api/v1/namespaces/${namespace}/services/${name}/proxy`;
+    const basePath = this.resolveBasePath(props, apiServerProxyPath);
+    const identity = { name: 'kibana', instance: name, component: 'ui' };
+    const partOf = checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF);
+    return {
+      name, namespace, version, image, replicas, resources, credentialsSecret, caSecret, apiServerProxyPath, basePath,
+      // --max-old-space-size bounds only V8's old space: the young generation, code and native memory
+      // come on top (KIBANA_IMAGE_CONTRACT.memory), so the heap is what the limit leaves beside them.
+      heapMiB: maxHeapMiB(KIBANA_NODE_MEMORY, parseQuantity(resources.limits.memory)!),
+      rewriteBasePath: basePath !== undefined && !props.apiServerProxy,
+      antiAffinity: checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'preferred'),
+      selectorLabels: selectorLabels(identity),
+      labels: standardLabels({ ...identity, partOf, version: imageVersion(image) }),
+    };
+  }
+
+  private resolveResources(value: ComputeResources): ComputeResources {
+    const resources = checkResources(this, 'resources', value);
+    check(parseQuantity(resources.limits.memory)! >= KIBANA_MIN_MEMORY_MIB * MIB, this, 'resources.limits.memory', resources.limits.memory,
       `Kibana 8 needs at least ${KIBANA_MIN_MEMORY_MIB}Mi: a Node.js heap of ${KIBANA_MIN_HEAP_MIB}Mi or more plus about ${KIBANA_NODE_MEMORY.nonHeapMiB}Mi outside it`);
     check(parseQuantity(resources.limits.cpu)! >= 0.5, this, 'resources.limits.cpu', resources.limits.cpu,
       'Kibana 8 needs at least 500m to start within its startup budget (the origin\'s 100m does not)');
+    return resources;
+  }
+
+  private resolveSecrets(props: KibanaProps, namespace: string): { credentialsSecret?: string; caSecret?: string } {
+    const es = this.es;
     const credentialsSecret = checkSecretName(this, 'credentialsSecret', props.credentialsSecret, es.securityEnabled,
       'username and password of the kibana_system user');
-    const sameNamespace = this.namespace === es.namespace;
+    const sameNamespace = namespace === es.namespace;
     const caSecret = checkSecretName(this, 'caSecret', props.caSecret ?? (sameNamespace ? es.tlsSecretName : undefined),
-      es.securityEnabled, `the Elasticsearch CA under key "ca.crt" (Kibana in ${this.namespace} cannot read Secrets of ${es.namespace})`);
+      es.securityEnabled, `the Elasticsearch CA under key "ca.crt" (Kibana in ${namespace} cannot read Secrets of ${es.namespace})`);
     if (!es.securityEnabled) {
       check(!credentialsSecret && !props.caSecret, this, 'credentialsSecret', credentialsSecret ?? props.caSecret,
         'Elasticsearch security is off: Kibana sends no credentials; drop credentialsSecret and caSecret');
     }
-    this.apiServerProxyPath = `/api/v1/namespaces/${this.namespace}/services/${this.name}/proxy`;
+    return { credentialsSecret, caSecret };
+  }
+
+  private resolveBasePath(props: KibanaProps, apiServerProxyPath: string): string | undefined {
     checkBoolean(this, 'apiServerProxy', props.apiServerProxy);
     check(!(props.apiServerProxy && props.basePath !== undefined), this, 'basePath', props.basePath,
       'cannot be combined with apiServerProxy, which sets the base path itself');
@@ -155,19 +230,19 @@ export class Kibana extends PlatformWorkload {
       check(/^(\/[A-Za-z0-9._~-]+)+$/.test(props.basePath), this, 'basePath', props.basePath,
         'must start with "/" and not end with "/", e.g. "/kibana"');
     }
-    this.basePath = props.apiServerProxy ? this.apiServerProxyPath : props.basePath;
-    const rewriteBasePath = this.basePath !== undefined && !props.apiServerProxy;
+    return props.apiServerProxy ? apiServerProxyPath : props.basePath;
+  }
 
-    const identity = { name: 'kibana', instance: this.name, component: 'ui' };
-    this.selectorLabels = selectorLabels(identity);
-    const labels = standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(this.image) });
-
+  /** `kibana.yml`, mounted read-only. */
+  private createConfigMap(): k8s.KubeConfigMap {
+    const r = this.resolved;
+    const es = this.es;
     const caPath = `${KIBANA_HOME}/config/certs/ca.crt`;
     const yml = [
-      `server.name: ${JSON.stringify(this.name)}`,
+      `server.name: ${JSON.stringify(r.name)}`,
       'server.host: "0.0.0.0"',
       `server.port: ${KIBANA_PORT}`,
-      ...(this.basePath !== undefined ? [`server.basePath: ${JSON.stringify(this.basePath)}`, `server.rewriteBasePath: ${rewriteBasePath}`] : []),
+      ...(r.basePath !== undefined ? [`server.basePath: ${JSON.stringify(r.basePath)}`, `server.rewriteBasePath: ${r.rewriteBasePath}`] : []),
       'server.shutdownTimeout: "5s"',
       `elasticsearch.hosts: [${JSON.stringify(es.url)}]`,
       ...(es.securityEnabled ? [
@@ -180,104 +255,121 @@ export class Kibana extends PlatformWorkload {
       'telemetry.optIn: false',
       'telemetry.allowChangingOptInStatus: false',
     ].join('\n') + '\n';
-    const configData = { 'kibana.yml': yml };
-    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data: configData });
+    return contentAddressedConfigMap(this, 'Config', { baseName: `${r.name}-config`, labels: r.labels, data: { 'kibana.yml': yml } });
+  }
 
-    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
+  private createServiceAccount(): k8s.KubeServiceAccount {
+    return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: this.resolved.labels },
       automountServiceAccountToken: false,
     });
-    // --max-old-space-size bounds only V8's old space: the young generation, code and native memory
-    // come on top (KIBANA_IMAGE_CONTRACT.memory), so the heap is what the limit leaves beside them.
-    const heapMiB = maxHeapMiB(KIBANA_NODE_MEMORY, memoryLimit);
-    // With rewriteBasePath Kibana only answers below the base path; through the API-server proxy
-    // (rewriteBasePath false) requests arrive without it.
-    const statusPath = `${rewriteBasePath ? this.basePath : ''}/api/status`;
-    const statusProbe = es.securityEnabled
-      ? execProbe(authenticatedCurl(`http://127.0.0.1:${KIBANA_PORT}${statusPath}`, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD'))
-      : httpProbe(statusPath, 'ui');
+  }
 
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, labels },
+  private createDeployment(serviceAccountName: string): k8s.KubeDeployment {
+    const r = this.resolved;
+    return new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: r.name, labels: r.labels },
       spec: {
-        replicas: this.replicas,
-        selector: { matchLabels: this.selectorLabels },
+        replicas: r.replicas,
+        selector: { matchLabels: r.selectorLabels },
         strategy: { type: 'Recreate' },
         revisionHistoryLimit: 10,
         template: {
           metadata: {
-            labels,
+            labels: r.labels,
             annotations: {
-              ...externalSecretsAnnotations([credentialsSecret, caSecret]),
+              ...externalSecretsAnnotations([r.credentialsSecret, r.caSecret]),
             },
           },
           spec: {
-            serviceAccountName: serviceAccount.name,
+            serviceAccountName,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: 30,
             securityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }),
-            affinity: podAntiAffinity(this.selectorLabels, checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'preferred')),
-            containers: [{
-              name: 'kibana',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'ui', containerPort: KIBANA_PORT }],
-              env: [
-                { name: 'NODE_OPTIONS', value: `--max-old-space-size=${heapMiB}` },
-                ...(credentialsSecret ? credentialEnv(credentialsSecret, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD') : []),
-              ],
-              resources: toResourceRequirements(resources),
-              securityContext: restrictedContainerSecurityContext(),
-              // Migrations run before the port opens; the status API then needs Elasticsearch.
-              startupProbe: startupBudget(tcpProbe('ui'), 300),
-              readinessProbe: statusProbe,
-              livenessProbe: tcpProbe('ui', { failureThreshold: 6 }),
-              volumeMounts: [
-                { name: 'config', mountPath: `${KIBANA_HOME}/config/kibana.yml`, subPath: 'kibana.yml', readOnly: true },
-                ...(caSecret ? [{ name: 'certs', mountPath: `${KIBANA_HOME}/config/certs`, readOnly: true }] : []),
-                { name: 'data', mountPath: `${KIBANA_HOME}/data` },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
-              ...(caSecret ? [{ name: 'certs', secret: { secretName: caSecret, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
-              { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
-            ],
+            affinity: podAntiAffinity(r.selectorLabels, r.antiAffinity),
+            containers: [this.kibanaContainer()],
+            volumes: this.volumes(),
           },
         },
       },
     });
+  }
 
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, labels },
+  /**
+   * Readiness: the status API. With rewriteBasePath Kibana only answers below the base path;
+   * through the API-server proxy (rewriteBasePath false) requests arrive without it.
+   */
+  private statusProbe(): k8s.Probe {
+    const r = this.resolved;
+    const statusPath = `${r.rewriteBasePath ? r.basePath : ''}/api/status`;
+    return this.es.securityEnabled
+      ? execProbe(authenticatedCurl(`http://127.0.0.1:${KIBANA_PORT}${statusPath}`, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD'))
+      : httpProbe(statusPath, 'ui');
+  }
+
+  private kibanaContainer(): k8s.Container {
+    const r = this.resolved;
+    return {
+      name: 'kibana',
+      image: r.image,
+      imagePullPolicy: 'IfNotPresent',
+      ports: [{ name: 'ui', containerPort: KIBANA_PORT }],
+      env: [
+        { name: 'NODE_OPTIONS', value: `--max-old-space-size=${r.heapMiB}` },
+        ...(r.credentialsSecret ? credentialEnv(r.credentialsSecret, 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD') : []),
+      ],
+      resources: toResourceRequirements(r.resources),
+      securityContext: restrictedContainerSecurityContext(),
+      // Migrations run before the port opens; the status API then needs Elasticsearch.
+      startupProbe: startupBudget(tcpProbe('ui'), 300),
+      readinessProbe: this.statusProbe(),
+      livenessProbe: tcpProbe('ui', { failureThreshold: 6 }),
+      volumeMounts: [
+        { name: 'config', mountPath: `${KIBANA_HOME}/config/kibana.yml`, subPath: 'kibana.yml', readOnly: true },
+        ...(r.caSecret ? [{ name: 'certs', mountPath: `${KIBANA_HOME}/config/certs`, readOnly: true }] : []),
+        { name: 'data', mountPath: `${KIBANA_HOME}/data` },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    };
+  }
+
+  private volumes(): k8s.Volume[] {
+    const { caSecret } = this.resolved;
+    return [
+      { name: 'config', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
+      ...(caSecret ? [{ name: 'certs', secret: { secretName: caSecret, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
+      { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
+    ];
+  }
+
+  private createService(): k8s.KubeService {
+    return new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels: this.resolved.labels },
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
         ports: [namedServicePort('ui', KIBANA_PORT)],
       },
     });
+  }
 
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        // The UI port only, from anywhere: the API-server proxy is not a pod.
-        ingress: [{ ports: [tcpPort(KIBANA_PORT)] }],
-      },
+  /** The UI port only, from anywhere: the API-server proxy is not a pod. */
+  private createNetworkPolicy(): k8s.KubeNetworkPolicy {
+    return lazyIngressPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      labels: this.resolved.labels,
+      selectorLabels: this.selectorLabels,
+      rules: () => [this.uiClients.rule()],
     });
+  }
 
-    if (this.replicas > 1) {
-      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', {
-        name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1,
-      });
-    }
-    es.allowClient(this);
-    this.flowDeclarations.add({ name: 'kibana -> elasticsearch http', from: this.podRef, to: es.podRef, port: ELASTICSEARCH_PORTS.http });
-    this.flowDeclarations.addOpen({ name: 'kibana ui', to: this.podRef, port: KIBANA_PORT });
-    this.flowDeclarations.annotate(this.deployment);
+  private createPodDisruptionBudget(): PodDisruptionBudget | undefined {
+    const r = this.resolved;
+    if (r.replicas <= 1) return undefined;
+    return new PodDisruptionBudget(this, 'Pdb', {
+      name: `${r.name}-pdb`, labels: r.labels, selector: r.selectorLabels, maxUnavailable: 1,
+    });
   }
 }

@@ -8,13 +8,13 @@ import { checkQuantity } from '../core/quantity';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { check, checkDnsLabel, checkInteger, checkLabelValue } from '../core/validation';
-import { checkProfile, checkSecretName, externalSecretsAnnotations, LOGGING_PART_OF, LoggingProfile } from './common';
+import { checkSecretName, externalSecretsAnnotations, LOGGING_PART_OF } from './elastic-stack';
 import { Elasticsearch } from './elasticsearch';
 
 const GIB = 2 ** 30;
 
-/** Days of logs kept when nothing is said: a week in production, a day in dev. */
-export const DEFAULT_RETENTION_DAYS: Readonly<Record<LoggingProfile, number>> = Object.freeze({ production: 7, dev: 1 });
+/** Days of logs kept when nothing is said: a week (the platform's dev profile keeps one day). */
+export const DEFAULT_RETENTION_DAYS = 7;
 
 /** Target size of one primary shard of a daily index (Elastic's guidance: 10-50 GB per shard). */
 export const TARGET_SHARD_BYTES = 30 * GIB;
@@ -37,12 +37,10 @@ export interface LogRetentionProps {
   readonly elasticsearch: Elasticsearch;
   /** Prefix of the daily indices (`<prefix>-YYYY.MM.DD`, Fluentd's `logstash_prefix`). */
   readonly indexPrefix: string;
-  /** Profile whose default retention applies. @default 'production' */
-  readonly profile?: LoggingProfile;
   /**
    * Days an index is kept after it was created: the index of day D is deleted once it is
    * `retentionDays` days old (Elasticsearch checks every 10 minutes). Whole days, at least 1.
-   * @default 7 in production, 1 in dev
+   * @default 7
    */
   readonly retentionDays?: number;
   /**
@@ -135,132 +133,178 @@ export class LogRetention extends Construct {
   /** Synth-time warnings (also printed with `console.warn`). */
   public readonly warnings: string[] = [];
 
+  private readonly resolved: ResolvedRetention;
+  private readonly es: Elasticsearch;
+
   constructor(scope: Construct, id: string, props: LogRetentionProps) {
     super(scope, id);
-    const es = props.elasticsearch;
-    this.namespace = namespaceOf(this);
-    check(this.namespace === es.namespace, this, 'scope', this.namespace,
+    this.es = props.elasticsearch;
+    const r = this.resolved = this.resolve(props);
+    ({
+      name: this.name, namespace: this.namespace, retentionDays: this.retentionDays, shards: this.shards, replicas: this.replicas,
+      policyName: this.policyName, templateName: this.templateName, documents: this.documents, selectorLabels: this.selectorLabels,
+      expectedBytesPerNode: this.expectedBytesPerNode,
+    } = r);
+    if (r.diskWarning) this.warn(r.diskWarning);
+    this.configMap = this.createConfigMap();
+    this.cronJob = this.createCronJob();
+    this.es.allowClient({ podLabels: r.selectorLabels, namespace: r.namespace, name: 'log-retention' });
+  }
+
+  /** Validation and defaults: every prop is checked here, once, before any object is rendered. */
+  private resolve(props: LogRetentionProps): ResolvedRetention {
+    const es = this.es;
+    const namespace = namespaceOf(this);
+    check(namespace === es.namespace, this, 'scope', namespace,
       `must be in Elasticsearch's namespace ${es.namespace} (its Secrets and NetworkPolicy are there)`);
-    this.name = checkDnsLabel(this, 'name', props.name ?? `${es.name}-retention`, 52);
-    const profile = checkProfile(this, 'profile', props.profile ?? 'production');
-    this.retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? DEFAULT_RETENTION_DAYS[profile], 1, 3650);
-    check(/^[a-z0-9][a-z0-9_-]{0,99}$/.test(props.indexPrefix), this, 'indexPrefix', props.indexPrefix, 'must be a lowercase Elasticsearch index prefix');
+    const name = checkDnsLabel(this, 'name', props.name ?? `${es.name}-retention`, 52);
+    const retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? DEFAULT_RETENTION_DAYS, 1, 3650);
+    const indexPrefix = props.indexPrefix;
+    check(/^[a-z0-9][a-z0-9_-]{0,99}$/.test(indexPrefix), this, 'indexPrefix', indexPrefix, 'must be a lowercase Elasticsearch index prefix');
     const nodes = es.replicas;
     const dailyBytes = props.dailyVolume === undefined ? undefined : checkQuantity(this, 'dailyVolume', props.dailyVolume);
     if (dailyBytes !== undefined) check(dailyBytes > 0, this, 'dailyVolume', props.dailyVolume, 'must be more than 0');
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? Math.min(1, nodes - 1), 0, nodes - 1);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? Math.min(1, nodes - 1), 0, nodes - 1);
     const sizedShards = dailyBytes === undefined ? 1 : Math.min(nodes, Math.max(1, Math.ceil(dailyBytes / TARGET_SHARD_BYTES)));
-    this.shards = checkInteger(this, 'shards', props.shards ?? sizedShards, 1, 1024);
+    const shards = checkInteger(this, 'shards', props.shards ?? sizedShards, 1, 1024);
     const schedule = props.schedule ?? '*/10 * * * *';
     check(/^\S+( \S+){4}$/.test(schedule), this, 'schedule', schedule, 'must be a five-field cron expression such as "*/10 * * * *"');
     const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
+    const disk = this.resolveDiskBudget({ retentionDays, dailyBytes, dailyVolume: props.dailyVolume, nodeStorageBytes: props.nodeStorageBytes, replicas, nodes });
+    const auth = this.resolveAuth(props);
 
-    if (dailyBytes !== undefined && props.nodeStorageBytes !== undefined) {
-      // Today's index is written while retentionDays older ones still exist.
-      this.expectedBytesPerNode = (this.retentionDays + 1) * dailyBytes * (1 + this.replicas) / nodes;
-      const budget = 0.85 * props.nodeStorageBytes;
-      if (this.expectedBytesPerNode > budget) {
-        this.warn(`${this.node.path}: ${this.retentionDays + 1} days of ${props.dailyVolume} a day with ${this.replicas} replica(s) on ${nodes} node(s) need `
-          + `${gib(this.expectedBytesPerNode)} per node, more than 85% (the low disk watermark) of its ${gib(props.nodeStorageBytes)} volume: `
-          + 'lower retentionDays or raise the Elasticsearch storage size, or Elasticsearch will stop allocating shards and then block writes');
-      }
-    }
+    const policyName = `${indexPrefix}-retention`;
+    const identity = { name: 'log-retention', instance: name, component: 'installer' };
+    return {
+      name, namespace, retentionDays, indexPrefix, shards, replicas, schedule, resources, auth, policyName,
+      templateName: indexPrefix,
+      documents: retentionDocuments({ indexPrefix, policyName, retentionDays, shards, replicas }),
+      selectorLabels: selectorLabels(identity),
+      labels: standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(es.image) }),
+      ...disk,
+    };
+  }
 
-    const security = es.securityEnabled;
+  /** The bytes per node the retained days need, and the warning when they pass 85% of the volume. */
+  private resolveDiskBudget(c: {
+    retentionDays: number; dailyBytes?: number; dailyVolume?: string; nodeStorageBytes?: number; replicas: number; nodes: number;
+  }): { expectedBytesPerNode?: number; diskWarning?: string } {
+    if (c.dailyBytes === undefined || c.nodeStorageBytes === undefined) return {};
+    // Today's index is written while retentionDays older ones still exist.
+    const expectedBytesPerNode = (c.retentionDays + 1) * c.dailyBytes * (1 + c.replicas) / c.nodes;
+    if (expectedBytesPerNode <= 0.85 * c.nodeStorageBytes) return { expectedBytesPerNode };
+    return {
+      expectedBytesPerNode,
+      diskWarning: `${this.node.path}: ${c.retentionDays + 1} days of ${c.dailyVolume} a day with ${c.replicas} replica(s) on ${c.nodes} node(s) need `
+        + `${gib(expectedBytesPerNode)} per node, more than 85% (the low disk watermark) of its ${gib(c.nodeStorageBytes)} volume: `
+        + 'lower retentionDays or raise the Elasticsearch storage size, or Elasticsearch will stop allocating shards and then block writes',
+    };
+  }
+
+  /** With security on: who the installer logs in as (a dedicated user, else `elastic`). */
+  private resolveAuth(props: LogRetentionProps): ResolvedAuth | undefined {
+    const security = this.es.securityEnabled;
     const credentialsSecret = checkSecretName(this, 'credentialsSecret', props.credentialsSecret, false, 'username and password');
     const elasticPasswordSecret = checkSecretName(this, 'elasticPasswordSecret', props.elasticPasswordSecret,
       security && !credentialsSecret, 'the elastic user\'s password under key "password"');
     if (!security) {
       check(!credentialsSecret && !elasticPasswordSecret, this, 'credentialsSecret', credentialsSecret ?? elasticPasswordSecret,
         'Elasticsearch security is off: the installer sends no credentials');
+      return undefined;
     }
+    return credentialsSecret
+      ? { secret: credentialsSecret, env: [secretEnv('ES_USERNAME', credentialsSecret, 'username'), secretEnv('ES_PASSWORD', credentialsSecret, 'password')] }
+      : { secret: elasticPasswordSecret!, env: [{ name: 'ES_USERNAME', value: 'elastic' }, secretEnv('ES_PASSWORD', elasticPasswordSecret!, 'password')] };
+  }
 
-    this.policyName = `${props.indexPrefix}-retention`;
-    this.templateName = props.indexPrefix;
-    this.documents = retentionDocuments({
-      indexPrefix: props.indexPrefix, policyName: this.policyName, retentionDays: this.retentionDays, shards: this.shards, replicas: this.replicas,
-    });
-
-    const identity = { name: 'log-retention', instance: this.name, component: 'installer' };
-    this.selectorLabels = selectorLabels(identity);
-    const labels = standardLabels({ ...identity, partOf: checkLabelValue(this, 'partOf', props.partOf ?? LOGGING_PART_OF), version: imageVersion(es.image) });
-    this.configMap = contentAddressedConfigMap(this, 'Bodies', {
-      baseName: this.name,
-      labels,
+  /** The three request bodies, content-addressed. */
+  private createConfigMap(): k8s.KubeConfigMap {
+    const r = this.resolved;
+    return contentAddressedConfigMap(this, 'Bodies', {
+      baseName: r.name,
+      labels: r.labels,
       data: {
-        'policy.json': JSON.stringify(this.documents.policy, null, 2),
-        'template.json': JSON.stringify(this.documents.template, null, 2),
-        'settings.json': JSON.stringify(this.documents.settings, null, 2),
+        'policy.json': JSON.stringify(r.documents.policy, null, 2),
+        'template.json': JSON.stringify(r.documents.template, null, 2),
+        'settings.json': JSON.stringify(r.documents.settings, null, 2),
       },
     });
+  }
 
-    const auth = security ? (credentialsSecret
-      ? { secret: credentialsSecret, env: [secretEnv('ES_USERNAME', credentialsSecret, 'username'), secretEnv('ES_PASSWORD', credentialsSecret, 'password')] }
-      : { secret: elasticPasswordSecret!, env: [{ name: 'ES_USERNAME', value: 'elastic' }, secretEnv('ES_PASSWORD', elasticPasswordSecret!, 'password')] })
-      : undefined;
-    const script = installScript({
-      url: es.url,
-      policyName: this.policyName,
-      templateName: this.templateName,
-      indexPrefix: props.indexPrefix,
-      authenticated: !!auth,
-      caFile: security ? `${CERTS_DIR}/ca.crt` : undefined,
-    });
-
-    const bodiesMounted = execProbe(['test', '-r', `${BODIES_DIR}/policy.json`]);
-    this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
-      metadata: { name: this.name, labels },
+  private createCronJob(): k8s.KubeCronJob {
+    const r = this.resolved;
+    return new k8s.KubeCronJob(this, 'Resource', {
+      metadata: { name: r.name, labels: r.labels },
       spec: {
-        schedule,
+        schedule: r.schedule,
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 300,
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,
         jobTemplate: {
-          metadata: { labels },
+          metadata: { labels: r.labels },
           spec: {
             backoffLimit: 2,
             activeDeadlineSeconds: 300,
             ttlSecondsAfterFinished: 86400,
             template: {
               metadata: {
-                labels,
-                annotations: externalSecretsAnnotations([auth?.secret, security ? es.tlsSecretName : undefined]),
+                labels: r.labels,
+                annotations: externalSecretsAnnotations([r.auth?.secret, this.es.securityEnabled ? this.es.tlsSecretName : undefined]),
               },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                enableServiceLinks: false,
-                securityContext: restrictedPodSecurityContext({ runAsUser: INSTALLER_UID }),
-                containers: [{
-                  name: 'install',
-                  image: es.image,
-                  imagePullPolicy: 'IfNotPresent',
-                  command: ['bash', '-c', script],
-                  env: auth?.env,
-                  resources: toResourceRequirements(resources),
-                  securityContext: restrictedContainerSecurityContext(),
-                  // Every container has probes (SPEC §10). A run-to-completion pod serves nothing:
-                  // they only check its request bodies are mounted; activeDeadlineSeconds ends a hang.
-                  readinessProbe: bodiesMounted,
-                  livenessProbe: bodiesMounted,
-                  volumeMounts: [
-                    { name: 'bodies', mountPath: BODIES_DIR, readOnly: true },
-                    ...(security ? [{ name: 'certs', mountPath: CERTS_DIR, readOnly: true }] : []),
-                  ],
-                }],
-                volumes: [
-                  { name: 'bodies', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
-                  ...(security ? [{ name: 'certs', secret: { secretName: es.tlsSecretName!, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
-                ],
-              },
+              spec: this.podSpec(),
             },
           },
         },
       },
     });
+  }
 
-    es.allowClient({ podLabels: this.selectorLabels, namespace: this.namespace, name: 'log-retention' });
+  private podSpec(): k8s.PodSpec {
+    const security = this.es.securityEnabled;
+    return {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: restrictedPodSecurityContext({ runAsUser: INSTALLER_UID }),
+      containers: [this.installContainer()],
+      volumes: [
+        { name: 'bodies', configMap: { name: this.configMap.name, defaultMode: 0o444 } },
+        ...(security ? [{ name: 'certs', secret: { secretName: this.es.tlsSecretName!, defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
+      ],
+    };
+  }
+
+  private installContainer(): k8s.Container {
+    const r = this.resolved;
+    const es = this.es;
+    const security = es.securityEnabled;
+    const script = installScript({
+      url: es.url,
+      policyName: r.policyName,
+      templateName: r.templateName,
+      indexPrefix: r.indexPrefix,
+      authenticated: !!r.auth,
+      caFile: security ? `${CERTS_DIR}/ca.crt` : undefined,
+    });
+    const bodiesMounted = execProbe(['test', '-r', `${BODIES_DIR}/policy.json`]);
+    return {
+      name: 'install',
+      image: es.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['bash', '-c', script],
+      env: r.auth?.env,
+      resources: toResourceRequirements(r.resources),
+      securityContext: restrictedContainerSecurityContext(),
+      // Every container has probes (SPEC §10). A run-to-completion pod serves nothing:
+      // they only check its request bodies are mounted; activeDeadlineSeconds ends a hang.
+      readinessProbe: bodiesMounted,
+      livenessProbe: bodiesMounted,
+      volumeMounts: [
+        { name: 'bodies', mountPath: BODIES_DIR, readOnly: true },
+        ...(security ? [{ name: 'certs', mountPath: CERTS_DIR, readOnly: true }] : []),
+      ],
+    };
   }
 
   private warn(message: string): void {
@@ -269,6 +313,35 @@ export class LogRetention extends Construct {
     // eslint-disable-next-line no-console
     console.warn(`[warning] ${message}`);
   }
+}
+
+/** Who the installer logs in as: the Secret it reads and the environment it gets from it. */
+interface ResolvedAuth {
+  readonly secret: string;
+  readonly env: k8s.EnvVar[];
+}
+
+/** {@link LogRetentionProps} after validation and defaults: what the render methods read. */
+interface ResolvedRetention {
+  readonly name: string;
+  readonly namespace: string;
+  readonly retentionDays: number;
+  readonly indexPrefix: string;
+  readonly shards: number;
+  readonly replicas: number;
+  readonly schedule: string;
+  readonly resources: ComputeResources;
+  /** Undefined with security off. */
+  readonly auth?: ResolvedAuth;
+  readonly policyName: string;
+  readonly templateName: string;
+  readonly documents: RetentionDocuments;
+  readonly selectorLabels: Record<string, string>;
+  /** Labels of every object. */
+  readonly labels: Record<string, string>;
+  readonly expectedBytesPerNode?: number;
+  /** The synth-time warning of the disk budget, if the retained days do not fit. */
+  readonly diskWarning?: string;
 }
 
 /** What {@link retentionDocuments} needs. */

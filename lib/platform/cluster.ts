@@ -8,7 +8,7 @@ import { TenantObservability } from '../observability/tenant-observability';
 import { ComputeResources } from '../core/resources';
 import { check, checkBoolean } from '../core/validation';
 import { KafkaCluster } from '../kafka/kafka-cluster';
-import { EfkStack, EfkStackProps } from '../logging/efk-stack';
+import { EfkStack } from '../logging/efk-stack';
 import { AlertProfile } from '../monitoring/alert-catalogue';
 import { MonitoringChart } from '../monitoring/monitoring-chart';
 import { PlatformMonitoring } from '../monitoring/platform-monitoring';
@@ -18,7 +18,7 @@ import { WebApp } from '../webapp/web-app';
 import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import { NamespacesChart, NamespaceSpec } from './namespaces';
 import { NetworkChart } from './network';
-import { PlatformProfile, PROFILES } from './profile';
+import { efkProfileProps, EfkOptions, PlatformProfile, PROFILES } from './profile';
 import { checkTenant, PlatformTenant, TenantOptions } from './tenant';
 
 /** Labels the Prometheus Operator puts on Prometheus pods; they run in the monitoring namespace. */
@@ -44,8 +44,12 @@ export interface ClusterOptions {
    * @default '0.0.0.0/0'
    */
   readonly apiServerCidr?: string;
-  /** EFK props layered over the profile's. @default - the profile's props */
-  readonly efk?: Partial<Omit<EfkStackProps, 'agentScope'>>;
+  /**
+   * EFK props layered over the profile's ({@link efkProfileProps}: `storage` and `elasticsearch`
+   * merged key by key). `storage.emptyDir` is refused in the production profile.
+   * @default - the profile's props
+   */
+  readonly efk?: EfkOptions;
   readonly nodeExporter?: NodeExporterProps;
   /** The cluster's name: Prometheus' `cluster` external label on every series and alert. @default 'platform' */
   readonly clusterName?: string;
@@ -173,10 +177,9 @@ export class PlatformCluster {
     this.loggingAgents = this.chain('logging-agents', 'logging-agents');
     this.efk = new EfkStack(this.logging, 'efk', {
       agentScope: this.loggingAgents,
-      profile: this.profile.name,
       clusterDomain: options.clusterDomain,
       monitoringNamespace: MONITORING_NAMESPACE,
-      ...options.efk,
+      ...efkProfileProps(this.profile, options.efk),
     });
     for (const spec of this.efk.namespaceSpecs) this.addNamespace(spec);
     this.addNamespace({

@@ -1,4 +1,6 @@
 import { AntiAffinityMode } from '../core/scheduling';
+import { check } from '../core/validation';
+import type { EfkStackProps } from '../logging/efk-stack';
 
 /**
  * `production` (default): 3-server quorums, persistent volumes, hard anti-affinity, production-sized
@@ -49,6 +51,34 @@ export function resolveProfile(value: string | undefined): PlatformProfile {
 // ---------------------------------------------------------------------------------------------
 // Logging (Elasticsearch, Fluentd, Kibana, log retention)
 // ---------------------------------------------------------------------------------------------
+
+/** What the platform may set on the EFK stack (everything but where the agents go). */
+export type EfkOptions = Partial<Omit<EfkStackProps, 'agentScope'>>;
+
+/**
+ * The EFK props of `profile`, with `overrides` (the user's `efk` options) layered on top; the
+ * `storage` and `elasticsearch` objects are merged key by key, so a user's `storage.emptyDir`
+ * keeps the profile's size. The constructs' defaults are the production values; dev asks for one
+ * Elasticsearch node (the profile's quorum size) with small resources and soft anti-affinity, a
+ * 10Gi volume and one day of logs. The production profile refuses `storage.emptyDir` (the
+ * construct takes it as an explicit opt-in).
+ */
+export function efkProfileProps(profile: PlatformProfile, overrides: EfkOptions = {}): EfkOptions {
+  const dev = profile.smallResources;
+  const base: EfkOptions = {
+    replicas: profile.quorumReplicas,
+    ...(dev ? { retentionDays: 1 } : {}),
+  };
+  const storage = { ...(dev ? { size: '10Gi' } : {}), ...overrides.storage };
+  const elasticsearch = {
+    antiAffinity: profile.antiAffinity,
+    ...(dev ? { resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } } } : {}),
+    ...overrides.elasticsearch,
+  };
+  check(!(profile.name === 'production' && storage.emptyDir === true), 'buildPlatform', 'efk.storage.emptyDir', storage.emptyDir,
+    'the production profile needs persistent volumes (an emptyDir loses every index when a pod moves); use profile "dev" for experiments');
+  return { ...base, ...overrides, storage, elasticsearch };
+}
 
 // (end of logging section)
 

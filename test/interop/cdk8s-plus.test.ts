@@ -144,7 +144,7 @@ describe('our constructs as targets of cdk8s-plus-27', () => {
   test('Elasticsearch and Kibana are pod selectors too', () => {
     const app = Testing.app();
     const logging = new Chart(app, 'logging', { namespace: 'logging' });
-    const efk = new EfkStack(logging, 'efk', { agentScope: new Chart(app, 'agents', { namespace: 'agents' }), profile: 'dev' });
+    const efk = new EfkStack(logging, 'efk', { agentScope: new Chart(app, 'agents', { namespace: 'agents' }) });
     const targets: Array<Elasticsearch | Kibana> = [efk.elasticsearch, efk.kibana];
     for (const target of targets) {
       const config = target.toPodSelectorConfig();

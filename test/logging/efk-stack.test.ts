@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { efkProfileProps, PROFILES } from '../../lib/platform/profile';
 import { networkAllows } from '../../lib/checks';
 import { EfkStack, EfkStackProps, ELASTIC_STACK_VERSION } from '../../lib/logging';
 import { find, kindsAndNames, Obj, synthStack } from './support';
@@ -51,7 +52,7 @@ describe('EfkStack', () => {
     const prod = synthStack({ replicas: 5, storage: { size: '100Gi' } }).logging;
     expect(sts(prod).spec.replicas).toBe(5);
     expect(sts(prod).spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
-    const dev = synthStack({ profile: 'dev', storage: { emptyDir: true } }).logging;
+    const dev = synthStack(efkProfileProps(PROFILES.dev, { storage: { emptyDir: true } })).logging;
     expect(sts(dev).spec.replicas).toBe(1);
     expect(sts(dev).spec.volumeClaimTemplates).toBeUndefined();
   });
@@ -124,14 +125,12 @@ describe('EfkStack validation', () => {
     ['a Kibana version other than the stack\'s', { kibana: { version: '8.18.0' } },
       `logging/efk/Kibana: invalid version "8.18.0": must equal the Elasticsearch version ${ELASTIC_STACK_VERSION}`],
     ['a 9.x stack', { version: '9.2.0' }, 'logging/efk: invalid version "9.2.0": must be an Elastic Stack 8.x release'],
-    ['emptyDir in production', { storage: { emptyDir: true } }, 'logging/efk/Elasticsearch: invalid storage.emptyDir true: the production profile needs persistent volumes'],
     ['a bad size', { storage: { size: '0Gi' } }, 'logging/efk/Elasticsearch: invalid storage.size "0Gi": must be a positive Kubernetes quantity'],
     ['security on without Secret names', { security: { enabled: true } }, 'logging/efk/Elasticsearch: invalid security.elasticPasswordSecret undefined: required when security is enabled'],
     ['security on without Kibana credentials', { security: { ...SECURITY, kibanaCredentialsSecret: undefined } }, 'logging/efk/Kibana: invalid credentialsSecret undefined'],
     ['security on without Fluentd CA', { security: { ...SECURITY, fluentdCaSecret: undefined } }, 'logging-agents/efk-fluentd: invalid caSecret undefined'],
     ['a bad Elasticsearch name', { elasticsearch: { name: 'ES' } }, 'logging/efk/Elasticsearch: invalid name "ES": must be a DNS label'],
     ['a bad Fluentd name', { fluentd: { name: 'fluentd_es' } }, 'logging-agents/efk-fluentd: invalid name "fluentd_es": must be a DNS label'],
-    ['an unknown profile', { profile: 'prod' as never }, 'logging/efk: invalid profile "prod": must be "production" or "dev"'],
   ])('rejects %s', (_, props, message) => {
     expect(() => synthStack(props)).toThrow(message);
   });

@@ -5,6 +5,7 @@ import { requiredMemoryBytes } from '../../lib/core/image-contract';
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../lib/core/security';
 import { container, find, kindsAndNames, Obj, parseFlatYaml } from './support';
 import { configVolume } from '../support/manifests';
+import { efkProfileProps, PROFILES } from '../../lib/platform/profile';
 import { ALL_IMAGE_CONTRACTS } from '../contracts/contracts';
 import { checkImageContracts } from '../contracts/pod-contract';
 
@@ -16,6 +17,10 @@ function synth(props: ElasticsearchProps = {}, namespace = 'logging'): { es: Ela
 
 const sts = (objects: Obj[]): Obj => find(objects, 'StatefulSet', 'elasticsearch-logging');
 const yml = (objects: Obj[]): Record<string, unknown> => parseFlatYaml(find(objects, 'ConfigMap', 'elasticsearch-logging-config').data['elasticsearch.yml']);
+
+/** What the platform's dev profile passes to Elasticsearch. */
+const devProps = efkProfileProps(PROFILES.dev);
+const DEV: ElasticsearchProps = { ...devProps.elasticsearch, replicas: devProps.replicas, storage: devProps.storage };
 
 const SECURE: ElasticsearchProps = { security: { enabled: true, elasticPasswordSecret: 'es-elastic', tlsSecret: 'es-tls' } };
 
@@ -111,7 +116,7 @@ describe('Elasticsearch', () => {
   });
 
   test('the dev profile memory limit is above the floor and fits the image contract', () => {
-    const { objects } = synth({ profile: 'dev', storage: { emptyDir: true } });
+    const { objects } = synth({ ...DEV, storage: { ...DEV.storage, emptyDir: true } });
     expect(container(sts(objects), 'elasticsearch').resources.limits.memory).toBe('2Gi');
     expect(checkImageContracts(objects, ALL_IMAGE_CONTRACTS)).toEqual([]);
   });
@@ -125,7 +130,7 @@ describe('Elasticsearch', () => {
     })]);
     expect(spec.template.spec.volumes.find((v: Obj) => v.name === 'data')).toBeUndefined();
 
-    const dev = sts(synth({ profile: 'dev', storage: { emptyDir: true } }).objects).spec;
+    const dev = sts(synth({ ...DEV, storage: { ...DEV.storage, emptyDir: true } }).objects).spec;
     expect(dev.replicas).toBe(1);
     expect(dev.volumeClaimTemplates).toBeUndefined();
     expect(dev.persistentVolumeClaimRetentionPolicy).toBeUndefined();
@@ -137,7 +142,7 @@ describe('Elasticsearch', () => {
     expect(prod.replicas).toBe(3);
     expect(prod.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
     expect(container({ spec: prod }, 'elasticsearch').resources).toEqual({ requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } });
-    const dev = sts(synth({ profile: 'dev' }).objects).spec;
+    const dev = sts(synth(DEV).objects).spec;
     expect(dev.replicas).toBe(1);
     expect(dev.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
     expect(container({ spec: dev }, 'elasticsearch').resources.limits).toEqual({ cpu: '1', memory: '2Gi' });
@@ -309,11 +314,10 @@ describe('Elasticsearch validation', () => {
     ['an image of another version', { image: 'docker.elastic.co/elasticsearch/elasticsearch:8.18.0' },
       `${P} image "docker.elastic.co/elasticsearch/elasticsearch:8.18.0": its tag must be the stack version ${ELASTIC_STACK_VERSION}`],
     ['a latest image', { image: 'elasticsearch:latest' }, `${P} image "elasticsearch:latest": must name an explicit tag or digest`],
-    ['emptyDir in production', { storage: { emptyDir: true } }, `${P} storage.emptyDir true: the production profile needs persistent volumes`],
     ['a negative size', { storage: { size: '-10Gi' } }, `${P} storage.size "-10Gi": must be a positive Kubernetes quantity`],
     ['a size that is no quantity', { storage: { size: 'ten gigs' } }, `${P} storage.size "ten gigs": must be a positive Kubernetes quantity`],
     ['a tiny volume', { storage: { size: '500Mi' } }, `${P} storage.size "500Mi": must be at least 1Gi`],
-    ['a storage class with emptyDir', { profile: 'dev', storage: { emptyDir: true, storageClassName: 'fast' } }, `${P} storage.storageClassName "fast": has no meaning with storage.emptyDir`],
+    ['a storage class with emptyDir', { storage: { emptyDir: true, storageClassName: 'fast' } }, `${P} storage.storageClassName "fast": has no meaning with storage.emptyDir`],
     ['a bad storage class', { storage: { storageClassName: 'Fast_SSD' } }, `${P} storage.storageClassName "Fast_SSD": must be a DNS subdomain`],
     ['too little memory', { resources: { requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } } },
       `${P} resources.limits.memory "512Mi": Elasticsearch needs at least 1463Mi: the JVM heap is half the limit`],
@@ -337,7 +341,6 @@ describe('Elasticsearch validation', () => {
     ['a bad cluster domain', { clusterDomain: 'Cluster.Local.' }, `${P} clusterDomain "Cluster.Local.": must be a DNS subdomain`],
     ['maxUnavailable above quorum loss', { maxUnavailable: 2 }, `${P} maxUnavailable 2: must be an integer from 1 to 1`],
     ['maxUnavailable on a single node', { replicas: 1, maxUnavailable: 1 }, `${P} maxUnavailable 1: a single node gets no PodDisruptionBudget`],
-    ['an unknown profile', { profile: 'staging' as never }, `${P} profile "staging": must be "production" or "dev"`],
     ['an unpinned exporter', { exporterImage: 'quay.io/prometheuscommunity/elasticsearch-exporter' }, `${P} exporterImage "quay.io/prometheuscommunity/elasticsearch-exporter": must name an explicit tag`],
     ['a zero grace period', { terminationGracePeriodSeconds: 0 }, `${P} terminationGracePeriodSeconds 0: must be an integer >= 1`],
   ])('rejects %s', (_, props, message) => {

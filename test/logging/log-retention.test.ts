@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { efkProfileProps, PROFILES } from '../../lib/platform/profile';
 import { EfkStack, EfkStackProps, installScript, LogRetention, retentionDocuments } from '../../lib/logging';
 import { scriptPrograms } from '../contracts/pod-contract';
 import { ELASTICSEARCH_IMAGE_CONTRACT } from '../../lib/logging/elasticsearch-image';
@@ -26,7 +27,7 @@ describe('LogRetention defaults', () => {
   test('production: 7 days, 1 shard, 1 replica on 3 nodes; dev: 1 day, 0 replicas on 1 node', () => {
     const prod = stack().efk.retention;
     expect({ days: prod.retentionDays, shards: prod.shards, replicas: prod.replicas }).toEqual({ days: 7, shards: 1, replicas: 1 });
-    const dev = stack({ profile: 'dev' }).efk.retention;
+    const dev = stack(efkProfileProps(PROFILES.dev)).efk.retention;
     expect({ days: dev.retentionDays, shards: dev.shards, replicas: dev.replicas }).toEqual({ days: 1, shards: 1, replicas: 0 });
   });
 
@@ -128,7 +129,7 @@ describe('LogRetention validation', () => {
     ['zero days', { retentionDays: 0 }, `${P} retentionDays 0: must be an integer from 1 to 3650`],
     ['half a day', { retentionDays: 1.5 }, `${P} retentionDays 1.5: must be an integer from 1 to 3650`],
     ['a daily volume that is no quantity', { dailyVolume: '2 GB' }, `${P} dailyVolume "2 GB": must be a positive Kubernetes quantity`],
-    ['a replica on a single node', { profile: 'dev', retention: { replicas: 1 } }, `${P} replicas 1: must be an integer from 0 to 0`],
+    ['a replica on a single node', efkProfileProps(PROFILES.dev, { retention: { replicas: 1 } }), `${P} replicas 1: must be an integer from 0 to 0`],
     ['a bad schedule', { retention: { schedule: 'hourly' } }, `${P} schedule "hourly": must be a five-field cron expression`],
   ])('%s', (_what, props, message) => {
     expect(() => stack(props)).toThrow(message);

@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { efkProfileProps, PROFILES } from '../../lib/platform/profile';
 import { formatViolations, manifestsOf, runAllChecks } from '../../lib/checks';
 import { NamespacesChart, NamespaceSpec } from '../../lib/platform/namespaces';
 import { EfkStack, EfkStackProps } from '../../lib/logging';
@@ -36,7 +37,7 @@ describe('the logging app passes every check', () => {
       },
       kibana: { replicas: 2, apiServerProxy: true },
     }],
-    ['dev with emptyDir storage', { profile: 'dev', storage: { emptyDir: true } }],
+    ['dev with emptyDir storage', efkProfileProps(PROFILES.dev, { storage: { emptyDir: true } })],
   ])('%s', (_, props) => {
     const { app, efk } = loggingApp(props);
     expect(violations(app, efk)).toBe('');

@@ -1,6 +1,10 @@
+/**
+ * The Elastic Stack shared by Elasticsearch, Kibana, Fluentd and the retention installer: the
+ * release they run in lockstep, its version and image checks, and how they read credentials.
+ */
 import { IConstruct } from 'constructs';
 import { imageVersion } from '../core/labels';
-import { check, checkDnsSubdomain, checkOneOf } from '../core/validation';
+import { check, checkDnsSubdomain } from '../core/validation';
 
 /**
  * The Elastic Stack release Elasticsearch and Kibana run, kept in lockstep (Kibana refuses to talk
@@ -10,24 +14,10 @@ import { check, checkDnsSubdomain, checkOneOf } from '../core/validation';
  */
 export const ELASTIC_STACK_VERSION = '8.19.21';
 
-/**
- * `production`: three master-eligible Elasticsearch nodes on persistent volumes, hard anti-affinity.
- * `dev`: a single node, small resources, soft anti-affinity; emptyDir storage may be asked for.
- */
-export type LoggingProfile = 'production' | 'dev';
-
 /** `app.kubernetes.io/part-of` of everything in the logging stack. */
 export const LOGGING_PART_OF = 'logging';
 
 export { EXTERNAL_SECRETS_ANNOTATION, externalSecretsAnnotations } from '../core/external-secrets';
-
-/** `production` or `dev`. */
-export function checkProfile(scope: IConstruct, prop: string, value: LoggingProfile): LoggingProfile {
-  return checkOneOf(scope, prop, value, LOGGING_PROFILES);
-}
-
-/** Every {@link LoggingProfile}, exactly as spelled. */
-export const LOGGING_PROFILES: readonly LoggingProfile[] = ['production', 'dev'];
 
 /** An Elastic Stack 8.x release (`8.<minor>.<patch>`); this stack is built and tested for the 8 line. */
 export function checkElasticVersion(scope: IConstruct, prop: string, value: string): string {
