@@ -66,7 +66,7 @@ const BELOW_PLATFORM = Object.keys(LAYER).filter((l) => LAYER[l] < LAYER.platfor
  */
 function codeOf(source: string): string {
   return source.replace(/('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g,
-    (match: string, literal: string | undefined) => (literal === undefined ? '' : /^['"](?:production|dev)['"]$/.test(literal) ? literal : "''"));
+    (_match: string, literal: string | undefined) => (literal === undefined ? '' : /^['"](?:production|dev)['"]$/.test(literal) ? literal : "''"));
 }
 
 /**
