@@ -1,11 +1,11 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { contentAddressedConfigMap } from '../core/config-map';
 import { imageVersion, selectorLabels, standardLabels, WorkloadIdentity } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, namedServicePort } from '../core/network';
+import { ClientAccess, lazyIngressPolicy, namespaceIngressRule, podsIngressRule } from '../core/client-access';
 import { PlatformWorkload } from '../core/platform-workload';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { quorumAnnotations } from '../core/quorum';
@@ -420,7 +420,8 @@ export class KafkaCluster extends PlatformWorkload {
   public readonly metricsEndpoint?: MetricsEndpoint;
 
   private readonly resolved: ResolvedProps;
-  private readonly clients: NetworkPeer[] = [];
+  /** Producers, consumers, ...: the clients of the broker listener ({@link allowClient}). */
+  private readonly clients: ClientAccess;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
@@ -434,6 +435,7 @@ export class KafkaCluster extends PlatformWorkload {
       bootstrapServers: this.bootstrapServers, brokerListener: { port: this.brokerPort },
       metadata: { zookeeperConnect: this.zookeeperConnect, controllerQuorumVoters: this.controllerQuorumVoters },
     } = r);
+    this.clients = this.clientAccess({ ports: [this.brokerPort], target: 'kafka broker port' });
 
     const serviceAccountName = this.createServiceAccount().name;
     ({ statefulSet: this.statefulSet, headlessService: this.headlessService, podDisruptionBudget: this.podDisruptionBudget }
@@ -459,7 +461,7 @@ export class KafkaCluster extends PlatformWorkload {
    * is declared.
    */
   public allowClient(peer: ClientPeer): void {
-    this.clients.push(...this.admitClient('allowClient', peer, this.brokerPort, 'kafka broker port'));
+    this.clients.admit('allowClient', peer);
   }
 
   /** The partition sequence to roll this cluster's brokers: see {@link KafkaRollout.progressive}. */
@@ -875,24 +877,13 @@ export class KafkaCluster extends PlatformWorkload {
     const r = this.resolved;
     const brokerPort = r.brokerListener.port;
     const combinedControllerPort = r.mode === 'kraft' && !r.controllers ? r.controllerListener!.port : undefined;
-    const peers: k8s.NetworkPolicyIngressRule = {
-      from: [{ podSelector: { matchLabels: this.selectorLabels } }],
-      ports: [tcpPort(brokerPort), ...(combinedControllerPort ? [tcpPort(combinedControllerPort)] : [])],
-    };
-    const monitoring: k8s.NetworkPolicyIngressRule[] = r.pod.metrics
-      ? [{ from: [namespacePeer(r.monitoringNamespace)], ports: [tcpPort(r.pod.metrics.port)] }]
-      : [];
-    const clientRules = (): k8s.NetworkPolicyIngressRule[] => this.clients.length === 0 ? [] : [{
-      from: this.clients.map(toPolicyPeer),
-      ports: [tcpPort(brokerPort)],
-    }];
-    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels: r.labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({ produce: () => [peers, ...clientRules(), ...monitoring] }) as unknown as k8s.NetworkPolicyIngressRule[],
-      },
+    const peers = podsIngressRule([this.selectorLabels], [brokerPort, ...(combinedControllerPort ? [combinedControllerPort] : [])]);
+    const monitoring = r.pod.metrics ? [namespaceIngressRule(r.monitoringNamespace, [r.pod.metrics.port])] : [];
+    return lazyIngressPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      labels: r.labels,
+      selectorLabels: this.selectorLabels,
+      rules: () => [peers, this.clients.rule(), ...monitoring],
     });
   }
 
@@ -905,8 +896,8 @@ export class KafkaCluster extends PlatformWorkload {
         podSelector: { matchLabels: controllers.selector },
         policyTypes: ['Ingress'],
         ingress: [
-          { from: [{ podSelector: { matchLabels: this.selectorLabels } }, { podSelector: { matchLabels: controllers.selector } }], ports: [tcpPort(controllerListener!.port)] },
-          ...(pod.metrics ? [{ from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(pod.metrics.port)] }] : []),
+          podsIngressRule([this.selectorLabels, controllers.selector], [controllerListener!.port]),
+          ...(pod.metrics ? [namespaceIngressRule(monitoringNamespace, [pod.metrics.port])] : []),
         ],
       },
     });

@@ -13,7 +13,7 @@
 import { Manifest } from '../checks/types';
 import { QUORUM_TYPE_ANNOTATION, QUORUM_VOTERS_ANNOTATION } from '../core/quorum';
 import { nsFlag, planError, planWarning, show, steps } from './issues';
-import { partitionOf } from './rollouts';
+import { partitionOf, replicasOf } from './rollouts';
 import { PlanIssue } from './types';
 
 /** KIP-853, the reference for KRaft controller membership changes. */
@@ -22,10 +22,6 @@ export const KIP_853 = 'https://cwiki.apache.org/confluence/display/KAFKA/KIP-85
 /** An annotation of the StatefulSet (or, failing that, of its pod template). */
 export function quorumAnnotation(m: Manifest, key: string): string | undefined {
   return m.metadata?.annotations?.[key] ?? m.spec?.template?.metadata?.annotations?.[key];
-}
-
-function replicasOf(m: Manifest): number {
-  return typeof m.spec?.replicas === 'number' ? m.spec.replicas : 1;
 }
 
 /** Errors and warnings for a quorum StatefulSet present on both sides. */

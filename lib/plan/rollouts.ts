@@ -12,7 +12,8 @@ import { PlanIssue, WorkloadRollout } from './types';
 /** Kinds {@link rolloutOf} describes. */
 export const ROLLING_KINDS: ReadonlySet<string> = new Set(['StatefulSet', 'Deployment', 'DaemonSet']);
 
-function replicasOf(m: Manifest): number {
+/** `spec.replicas` of a workload manifest (the API default 1 when unset). */
+export function replicasOf(m: Manifest): number {
   return typeof m.spec?.replicas === 'number' ? m.spec.replicas : 1;
 }
 

@@ -5,7 +5,6 @@ import { ANY_IPV4, apiServerEgress } from '../core/ip-egress';
 import { MetricsEndpoint } from '../core/metrics';
 import { ObservabilityStack, ObservabilityStackProps } from '../observability/observability-stack';
 import { TenantObservability } from '../observability/tenant-observability';
-import { ComputeResources } from '../core/resources';
 import { check, checkBoolean } from '../core/validation';
 import { KafkaCluster } from '../kafka/kafka-cluster';
 import { EfkStack } from '../logging/efk-stack';
@@ -18,7 +17,7 @@ import { WebApp } from '../webapp/web-app';
 import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import { NamespacesChart, NamespaceSpec } from './namespaces';
 import { NetworkChart } from './network';
-import { efkProfileProps, EfkOptions, PlatformProfile, PROFILES } from './profile';
+import { efkProfileProps, EfkOptions, kafkaProfileProps, PlatformProfile, PROFILES, webAppProfileProps, zookeeperProfileProps } from './profile';
 import { checkTenant, PlatformTenant, TenantOptions } from './tenant';
 
 /** Labels the Prometheus Operator puts on Prometheus pods; they run in the monitoring namespace. */
@@ -84,9 +83,6 @@ export interface InitialTenant extends TenantOptions {
   /** @default - the unnamed tenant: namespaces `streaming` and `apps`, monitors in the cluster's rule */
   readonly name?: string;
 }
-
-const DEV_ZOOKEEPER_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
-const DEV_KAFKA_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '768Mi' }, limits: { cpu: '1', memory: '768Mi' } };
 
 /** A tenant whose streaming part exists, apps not yet (the cluster builds its layers concern by concern). */
 interface StreamingPart {
@@ -354,26 +350,21 @@ export class PlatformCluster {
     const ns = tenantNamespace(name, 'streaming');
     this.addNamespace({ name: ns, podSecurity: 'restricted' });
     const streaming = this.chain(ns, ns, name !== undefined);
-    const small = this.profile.smallResources;
     const zookeeper = new ZookeeperEnsemble(streaming, 'zookeeper', {
       name: 'zk',
-      replicas: this.profile.quorumReplicas,
-      antiAffinity: this.profile.antiAffinity,
+      ...zookeeperProfileProps(this.profile),
       clusterDomain: this.clusterDomain,
       partOf: 'streaming',
       monitoringNamespace: MONITORING_NAMESPACE,
-      ...(small ? { resources: DEV_ZOOKEEPER_RESOURCES, storage: { size: '1Gi' } } : {}),
       ...options.zookeeper,
     });
     const kafka = new KafkaCluster(streaming, 'kafka', {
       name: 'kafka',
       mode: { type: 'zookeeper', ensemble: zookeeper, chroot: '/kafka' },
-      replicas: this.profile.quorumReplicas,
-      antiAffinity: this.profile.antiAffinity,
+      ...kafkaProfileProps(this.profile),
       clusterDomain: this.clusterDomain,
       partOf: 'streaming',
       monitoringNamespace: MONITORING_NAMESPACE,
-      ...(small ? { resources: DEV_KAFKA_RESOURCES, storage: { size: '1Gi' } } : {}),
       ...options.kafka,
     });
     return { name, options, streaming, zookeeper, kafka };
@@ -383,7 +374,7 @@ export class PlatformCluster {
     const ns = tenantNamespace(part.name, 'apps');
     this.addNamespace({ name: ns, podSecurity: 'restricted' });
     const apps = this.chain(ns, ns, part.name !== undefined);
-    const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({ replicas: this.profile.statelessReplicas, monitoringNamespace: MONITORING_NAMESPACE, ...part.options.webApp }));
+    const webApp = new WebApp(apps, 'podinfo', demoWebAppProps({ ...webAppProfileProps(this.profile), monitoringNamespace: MONITORING_NAMESPACE, ...part.options.webApp }));
     const { name, streaming, zookeeper, kafka } = part;
     return { name, streaming, zookeeper, kafka, apps, webApp };
   }

@@ -1,6 +1,10 @@
 import { AntiAffinityMode } from '../core/scheduling';
+import { ComputeResources } from '../core/resources';
 import { check } from '../core/validation';
 import type { EfkStackProps } from '../logging/efk-stack';
+import { KafkaClusterProps } from '../kafka/kafka-cluster';
+import { WebAppProps } from '../webapp/web-app';
+import { ZookeeperEnsembleProps } from '../zookeeper/zookeeper-ensemble';
 
 /**
  * `production` (default): 3-server quorums, persistent volumes, hard anti-affinity, production-sized
@@ -45,6 +49,36 @@ export function resolveProfile(value: string | undefined): PlatformProfile {
 // ---------------------------------------------------------------------------------------------
 // Streaming (ZooKeeper, Kafka) and the web app
 // ---------------------------------------------------------------------------------------------
+
+/** Per-server ZooKeeper resources of a profile with `smallResources` (heap: half the 512Mi limit). */
+export const DEV_ZOOKEEPER_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+/** Per-broker Kafka resources of a profile with `smallResources`. */
+export const DEV_KAFKA_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '768Mi' }, limits: { cpu: '1', memory: '768Mi' } };
+/** Volume size of every ZooKeeper server and Kafka broker with `smallResources`. */
+const DEV_STREAMING_STORAGE = '1Gi';
+
+/** The ZooKeeper props a profile sets: the quorum size, anti-affinity and (dev) small resources and volumes. */
+export function zookeeperProfileProps(profile: PlatformProfile): Pick<ZookeeperEnsembleProps, 'replicas' | 'antiAffinity' | 'resources' | 'storage'> {
+  return {
+    replicas: profile.quorumReplicas,
+    antiAffinity: profile.antiAffinity,
+    ...(profile.smallResources ? { resources: DEV_ZOOKEEPER_RESOURCES, storage: { size: DEV_STREAMING_STORAGE } } : {}),
+  };
+}
+
+/** The Kafka props a profile sets: the broker count, anti-affinity and (dev) small resources and volumes. */
+export function kafkaProfileProps(profile: PlatformProfile): Pick<KafkaClusterProps, 'replicas' | 'antiAffinity' | 'resources' | 'storage'> {
+  return {
+    replicas: profile.quorumReplicas,
+    antiAffinity: profile.antiAffinity,
+    ...(profile.smallResources ? { resources: DEV_KAFKA_RESOURCES, storage: { size: DEV_STREAMING_STORAGE } } : {}),
+  };
+}
+
+/** The WebApp props a profile sets: the replicas of a stateless service. */
+export function webAppProfileProps(profile: PlatformProfile): Pick<WebAppProps, 'replicas'> {
+  return { replicas: profile.statelessReplicas };
+}
 
 // (end of streaming section)
 

@@ -1,11 +1,11 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { contentAddressedConfigMap } from '../core/config-map';
 import { quorumAnnotations } from '../core/quorum';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { namespaceOf } from '../core/namespace';
-import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, namedServicePort } from '../core/network';
+import { ClientAccess, lazyIngressPolicy, namespaceIngressRule, podsIngressRule } from '../core/client-access';
 import { PlatformWorkload } from '../core/platform-workload';
 import { MetricsEndpoint } from '../core/metrics';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
@@ -106,7 +106,8 @@ export class ZookeeperEnsemble extends PlatformWorkload {
   /** The native Prometheus provider's port (7000, `metrics`) on the headless Service. */
   public readonly metricsEndpoint: MetricsEndpoint;
 
-  private readonly clients: NetworkPeer[] = [];
+  /** The clients of the client port ({@link allowClient}). */
+  private readonly clients: ClientAccess = this.clientAccess({ ports: [ZOOKEEPER_PORTS.client], target: 'zookeeper client port' });
 
   constructor(scope: Construct, id: string, props: ZookeeperEnsembleProps = {}) {
     super(scope, id);
@@ -204,7 +205,7 @@ export class ZookeeperEnsemble extends PlatformWorkload {
    * until a client is declared.
    */
   public allowClient(peer: ClientPeer): void {
-    this.clients.push(...this.admitClient('allowClient', peer, ZOOKEEPER_PORTS.client, 'zookeeper client port'));
+    this.clients.admit('allowClient', peer);
   }
 
   private container(resources: ComputeResources): k8s.Container {
@@ -297,25 +298,11 @@ export class ZookeeperEnsemble extends PlatformWorkload {
 
   /** Ingress: quorum ports only from the ensemble, client port only from declared clients, metrics from monitoring. */
   private createNetworkPolicy(labels: Record<string, string>, monitoringNamespace: string): k8s.KubeNetworkPolicy {
-    const ensemble: k8s.NetworkPolicyIngressRule = {
-      from: [{ podSelector: { matchLabels: this.selectorLabels } }],
-      ports: [tcpPort(ZOOKEEPER_PORTS.server), tcpPort(ZOOKEEPER_PORTS.leaderElection)],
-    };
-    const monitoring: k8s.NetworkPolicyIngressRule = {
-      from: [namespacePeer(monitoringNamespace)],
-      ports: [tcpPort(ZOOKEEPER_PORTS.metrics)],
-    };
-    const clientRules = (): k8s.NetworkPolicyIngressRule[] => this.clients.length === 0 ? [] : [{
-      from: this.clients.map(toPolicyPeer),
-      ports: [tcpPort(ZOOKEEPER_PORTS.client)],
-    }];
-    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({ produce: () => [ensemble, ...clientRules(), monitoring] }) as unknown as k8s.NetworkPolicyIngressRule[],
-      },
+    const ensemble = podsIngressRule([this.selectorLabels], [ZOOKEEPER_PORTS.server, ZOOKEEPER_PORTS.leaderElection]);
+    const monitoring = namespaceIngressRule(monitoringNamespace, [ZOOKEEPER_PORTS.metrics]);
+    return lazyIngressPolicy(this, 'NetworkPolicy', {
+      name: this.name, labels, selectorLabels: this.selectorLabels,
+      rules: () => [ensemble, this.clients.rule(), monitoring],
     });
   }
 }
