@@ -20,27 +20,27 @@ import {
   AlertmanagerConfiguration, alertmanagerConfigurationProblems, defaultAlertmanagerConfiguration, notificationPorts, referencedSecrets, renderAlertmanagerConfiguration,
 } from './alertmanager-config';
 import {
-  clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
+  clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, OPERATOR_POD_ANTI_AFFINITIES, OperatorPodAntiAffinity, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
 } from './common';
 import { AlertmanagerEndpoint } from './prometheus';
-import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector, StackProfile, STACK_PROFILES } from './prometheus-common';
+import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector } from './prometheus-common';
 
 /** Props of {@link Alertmanager}. */
 export interface AlertmanagerProps {
   /** `metadata.name` of the Alertmanager resource. @default 'platform' */
   readonly name?: string;
-  /** Sizes: `production` (2 replicas in a cluster, PDB) or `dev` (1 replica, small). @default 'production' */
-  readonly profile?: StackProfile;
   /** Pinned image. @default ALERTMANAGER_DEFAULT_IMAGE (v0.33.1) */
   readonly image?: string;
-  /** Replicas (they gossip silences and de-duplicate notifications). @default 2 (production), 1 (dev) */
+  /** Replicas (they gossip silences and de-duplicate notifications). @default 2 */
   readonly replicas?: number;
   /** The typed configuration. @default defaultAlertmanagerConfiguration() (a `null` receiver, Watchdog route, inhibit rules) */
   readonly configuration?: AlertmanagerConfiguration;
   /** How long silences and the notification log are kept. @default '120h' */
   readonly retention?: string;
-  /** CPU and memory of the alertmanager container. @default see ALERTMANAGER_DEFAULT_RESOURCES */
+  /** CPU and memory of the alertmanager container. @default requests 50m / 128Mi, limits 200m / 256Mi (ALERTMANAGER_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
+  /** `required`: with several replicas, each on its own node (hard anti-affinity); `none`: no constraint. @default 'required' */
+  readonly antiAffinity?: OperatorPodAntiAffinity;
   /** Namespace whose pods (Prometheus) may scrape its metrics. @default - its own namespace */
   readonly monitoringNamespace?: string;
   /**
@@ -51,11 +51,8 @@ export interface AlertmanagerProps {
   readonly receiverCidr?: string;
 }
 
-/** Default resources by profile. */
-export const ALERTMANAGER_DEFAULT_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-  dev: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
-};
+/** Default resources of the alertmanager container. */
+export const ALERTMANAGER_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } };
 
 /** Ports of the Alertmanager pods: the API (`web`) and the cluster gossip (`mesh`, TCP and UDP). */
 export const ALERTMANAGER_PORTS = { web: 9093, mesh: 9094 } as const;
@@ -106,12 +103,12 @@ export class Alertmanager extends PlatformWorkload implements IDeclaresIpEgress 
     checkUniqueObjectNames(this);
     this.namespace = namespaceOf(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'platform', 40);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
+    const antiAffinity = checkOneOf(this, 'antiAffinity', props.antiAffinity ?? 'required', OPERATOR_POD_ANTI_AFFINITIES);
     this.image = checkPinnedImage(this, 'image', props.image ?? ALERTMANAGER_DEFAULT_IMAGE);
     const version = imageVersion(this.image);
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? (profile === 'production' ? 2 : 1), 1, 10);
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? 2, 1, 10);
     const retention = checkPrometheusDuration(this, 'retention', props.retention ?? '120h', 3600_000);
-    const resources = checkResources(this, 'resources', props.resources ?? ALERTMANAGER_DEFAULT_RESOURCES[profile]);
+    const resources = checkResources(this, 'resources', props.resources ?? ALERTMANAGER_DEFAULT_RESOURCES);
     const configuration = props.configuration ?? defaultAlertmanagerConfiguration();
     const problems = alertmanagerConfigurationProblems(configuration);
     if (problems.length > 0) throw new Error(`${this.node.path}: invalid configuration (must be a valid Alertmanager configuration):\n- ${problems.join('\n- ')}`);
@@ -149,7 +146,7 @@ export class Alertmanager extends PlatformWorkload implements IDeclaresIpEgress 
         retention,
         resources: operatorPodResources(resources, AlertmanagerSpecResourcesRequests, AlertmanagerSpecResourcesLimits),
         securityContext: operatorPodSecurityContext(),
-        affinity: operatorPodAntiAffinity(this.replicas, profile, this.podSelector),
+        affinity: operatorPodAntiAffinity(this.replicas, antiAffinity, this.podSelector),
       },
     });
     ({ service: this.service, podDisruptionBudget: this.podDisruptionBudget } = operatorPodService(this, {

@@ -13,11 +13,10 @@ import { httpProbe, startupBudget } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkPinnedImage } from '../core/validation';
 import { DashboardSpec, dashboardProblems, renderDashboard } from './dashboards/model';
 import { platformDashboards } from './dashboards';
 import { clientIngressPolicy, clientRule, namespaceRule, stackDeployment } from './common';
-import { STACK_PROFILES, StackProfile } from './prometheus-common';
 
 /** Pinned Grafana (kube-prometheus `versions.json` of 2026-08-10: Grafana 13.1.3). */
 export const GRAFANA_DEFAULT_IMAGE = 'grafana/grafana:13.1.3';
@@ -31,11 +30,8 @@ export const GRAFANA_UID = 472;
 /** uid of the provisioned Prometheus datasource, referenced by every dashboard panel. */
 export const GRAFANA_PROMETHEUS_DATASOURCE_UID = 'prometheus';
 
-/** Default resources per profile. */
-export const GRAFANA_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-  dev: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '384Mi' } },
-};
+/** Default resources. */
+export const GRAFANA_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
 
 /** Where the admin credentials come from: an existing Secret (never a value in a manifest). */
 export interface GrafanaAdminCredentials {
@@ -86,9 +82,7 @@ export interface GrafanaProps {
   readonly dashboards?: DashboardSpec[];
   /** Folder the dashboards appear in. @default 'Platform' */
   readonly dashboardFolder?: string;
-  /** Sizes. @default 'production' */
-  readonly profile?: StackProfile;
-  /** CPU and memory. @default GRAFANA_RESOURCES[profile] */
+  /** CPU and memory. @default requests 100m / 256Mi, limits 1 CPU / 512Mi (GRAFANA_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
   /**
    * Who may open the UI (port 3000): label selectors, cdk8s-plus-27 workloads or constructs of this
@@ -154,8 +148,7 @@ export class Grafana extends PlatformWorkload {
     this.name = checkDnsLabel(this, 'name', props.name ?? 'grafana', 40);
     this.namespace = namespaceOf(this);
     this.image = checkPinnedImage(this, 'image', props.image ?? GRAFANA_DEFAULT_IMAGE);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    const resources = checkResources(this, 'resources', props.resources ?? GRAFANA_RESOURCES[profile]);
+    const resources = checkResources(this, 'resources', props.resources ?? GRAFANA_DEFAULT_RESOURCES);
     const prometheusUrl = props.prometheusUrl ?? props.prometheus?.url;
     check(typeof prometheusUrl === 'string' && URL.test(prometheusUrl), this, 'prometheusUrl', prometheusUrl,
       'must be an http(s) URL of Prometheus, e.g. "http://prometheus-operated.monitoring.svc:9090" (or give prometheus, the platform\'s Prometheus)');

@@ -17,7 +17,6 @@ import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { JAEGER_HEALTH_PATH, JAEGER_PORTS, JaegerStorageConfig, renderJaegerConfig } from './jaeger-config';
 import { clientIngressPolicy, clientRule, namespaceRule, stackDeployment } from './common';
-import { STACK_PROFILES, StackProfile } from './prometheus-common';
 
 /** Pinned Jaeger v2 (v2.20.0, 2026-07-19). Jaeger v1 reached end of life at the end of 2025. */
 export const JAEGER_DEFAULT_IMAGE = 'jaegertracing/jaeger:2.20.0';
@@ -25,11 +24,8 @@ export const JAEGER_DEFAULT_IMAGE = 'jaegertracing/jaeger:2.20.0';
 /** uid of the image (`ARG USER_UID=10001`). */
 export const JAEGER_UID = 10001;
 
-/** Default resources per profile. */
-export const JAEGER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-  dev: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-};
+/** Default resources. */
+export const JAEGER_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
 
 /** Traces kept by the in-memory store by default (dev: bounded so the pod stays inside its limit). */
 export const JAEGER_DEFAULT_MAX_TRACES = 20000;
@@ -81,16 +77,14 @@ export interface JaegerProps {
   readonly name?: string;
   /** Pinned image. @default JAEGER_DEFAULT_IMAGE */
   readonly image?: string;
-  /** @default 'production' */
-  readonly profile?: StackProfile;
   /**
-   * Where traces go. Production requires Elasticsearch unless memory is chosen explicitly.
-   * @default { type: 'memory' } in dev; none (required) in production
+   * Where traces go: Elasticsearch, or `{ type: 'memory' }` chosen explicitly (every trace is lost
+   * on restart; the platform's dev profile).
    */
-  readonly storage?: JaegerStorage;
-  /** @default 2 with Elasticsearch in production, else 1 (memory storage cannot be shared) */
+  readonly storage: JaegerStorage;
+  /** @default 2 with Elasticsearch, 1 with memory storage (it cannot be shared) */
   readonly replicas?: number;
-  /** CPU and memory. @default JAEGER_RESOURCES[profile] */
+  /** CPU and memory. @default requests 200m / 256Mi, limits 1 CPU / 1Gi (JAEGER_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
   /**
    * Who may send traces (OTLP 4317/4318): label selectors (`{ namespace: 'apps', podLabels: {} }`
@@ -150,25 +144,24 @@ export class Jaeger extends PlatformWorkload {
   private readonly clients: ResolvedPeer[] = [];
   private readonly allowFromGiven: boolean;
 
-  constructor(scope: Construct, id: string, props: JaegerProps = {}) {
+  constructor(scope: Construct, id: string, props: JaegerProps) {
     super(scope, id);
     checkUniqueObjectNames(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'jaeger');
     this.namespace = namespaceOf(this);
     this.image = checkPinnedImage(this, 'image', props.image ?? JAEGER_DEFAULT_IMAGE);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    const resources = checkResources(this, 'resources', props.resources ?? JAEGER_RESOURCES[profile]);
+    const resources = checkResources(this, 'resources', props.resources ?? JAEGER_DEFAULT_RESOURCES);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     for (const [prop, peers] of [['allowFrom', props.allowFrom], ['uiAllowFrom', props.uiAllowFrom]] as const) {
       check(peers === undefined || Array.isArray(peers), this, prop, String(peers), 'must be a list of clients');
     }
-    check(props.storage !== undefined || profile === 'dev', this, 'storage', 'undefined',
-      'is required in production: { type: "elasticsearch", elasticsearch, credentialsSecret?, caSecret? } (or { type: "memory" } to accept losing every trace on restart)');
-    const storage: JaegerStorage = props.storage ?? { type: 'memory' };
+    check(props.storage !== undefined, this, 'storage', 'undefined',
+      'is required: { type: "elasticsearch", elasticsearch, credentialsSecret?, caSecret? } (or { type: "memory" } to accept losing every trace on restart)');
+    const storage: JaegerStorage = props.storage;
     this.storageType = checkOneOf(this, 'storage.type', storage.type, ['memory', 'elasticsearch'] as const);
     const { config, secrets, env, mounts, volumes } = this.storageConfig(storage);
 
-    const defaultReplicas = this.storageType === 'elasticsearch' && profile === 'production' ? 2 : 1;
+    const defaultReplicas = this.storageType === 'elasticsearch' ? 2 : 1;
     this.replicas = checkInteger(this, 'replicas', props.replicas ?? defaultReplicas, 1);
     check(this.replicas === 1 || this.storageType === 'elasticsearch', this, 'replicas', this.replicas,
       'must be 1 with memory storage: each replica would keep its own traces and the UI would show a random part of them');

@@ -8,11 +8,10 @@ import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { NOBODY, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkCidr, checkDnsLabel, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkCidr, checkDnsLabel, checkLabelValue, checkPinnedImage } from '../core/validation';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
 import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
-import { STACK_PROFILES, StackProfile } from './prometheus-common';
 
 /** Pinned kube-state-metrics: v2.20.0 (2026-08-17) is built with client-go 1.36 (upstream compatibility matrix), the latest release, the only one its maintainers support. */
 export const KUBE_STATE_METRICS_DEFAULT_IMAGE = 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0';
@@ -78,11 +77,8 @@ export const KUBE_STATE_METRICS_DEFAULT_RESOURCES: readonly string[] = [
 /** Resources the platform's alerts and dashboards read: they cannot be left out. */
 export const KUBE_STATE_METRICS_REQUIRED_RESOURCES: readonly string[] = ['daemonsets', 'deployments', 'pods', 'statefulsets'];
 
-/** Default resources per profile (upstream gives none; ~250Mi for a few thousand objects). */
-export const KUBE_STATE_METRICS_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-  dev: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-};
+/** Default CPU and memory (upstream gives none; ~250Mi for a few thousand objects). */
+export const KUBE_STATE_METRICS_DEFAULT_COMPUTE_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
 
 /** Props of {@link KubeStateMetrics}. */
 export interface KubeStateMetricsProps {
@@ -95,9 +91,7 @@ export interface KubeStateMetricsProps {
    * Must include {@link KUBE_STATE_METRICS_REQUIRED_RESOURCES}. @default KUBE_STATE_METRICS_DEFAULT_RESOURCES
    */
   readonly resources?: string[];
-  /** Sizes. @default 'production' */
-  readonly profile?: StackProfile;
-  /** CPU and memory. @default KUBE_STATE_METRICS_RESOURCES[profile] */
+  /** CPU and memory. @default requests 50m / 128Mi, limits 500m / 512Mi (KUBE_STATE_METRICS_DEFAULT_COMPUTE_RESOURCES) */
   readonly computeResources?: ComputeResources;
   /** Namespace whose pods (Prometheus) may scrape it. @default 'monitoring' */
   readonly monitoringNamespace?: string;
@@ -146,8 +140,7 @@ export class KubeStateMetrics extends PlatformWorkload implements IDeclaresIpEgr
     this.name = checkDnsLabel(this, 'name', props.name ?? 'kube-state-metrics');
     this.namespace = namespaceOf(this);
     this.image = checkPinnedImage(this, 'image', props.image ?? KUBE_STATE_METRICS_DEFAULT_IMAGE);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    const compute = checkResources(this, 'computeResources', props.computeResources ?? KUBE_STATE_METRICS_RESOURCES[profile]);
+    const compute = checkResources(this, 'computeResources', props.computeResources ?? KUBE_STATE_METRICS_DEFAULT_COMPUTE_RESOURCES);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
     const requested = props.resources ?? [...KUBE_STATE_METRICS_DEFAULT_RESOURCES];

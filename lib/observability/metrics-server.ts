@@ -14,7 +14,6 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkCidr, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { apiServerEgress, bindClusterRole, copyIpEgress, stackDeployment } from './common';
-import { STACK_PROFILES, StackProfile } from './prometheus-common';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
 
@@ -37,11 +36,8 @@ export const METRICS_SERVER_KUBELET_PORT = 10250;
 /** uid upstream's manifests run the image as (the Dockerfile says 65534; either works). */
 export const METRICS_SERVER_UID = 1000;
 
-/** Default resources per profile (upstream requests 100m / 200Mi for ~100 nodes). */
-export const METRICS_SERVER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '400Mi' } },
-  dev: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '200Mi' } },
-};
+/** Default resources (upstream requests 100m / 200Mi for ~100 nodes). */
+export const METRICS_SERVER_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '400Mi' } };
 
 /**
  * A serving certificate for the aggregated API instead of the self-signed one: the API server
@@ -60,11 +56,9 @@ export interface MetricsServerProps {
   readonly name?: string;
   /** Pinned image. @default METRICS_SERVER_DEFAULT_IMAGE */
   readonly image?: string;
-  /** Sizes; production runs 2 replicas with a PDB (upstream's high-availability manifest). @default 'production' */
-  readonly profile?: StackProfile;
-  /** @default 2 in production, 1 in dev */
+  /** Replicas; more than one get hard anti-affinity and a PDB (upstream's high-availability manifest). @default 2 */
   readonly replicas?: number;
-  /** CPU and memory. @default METRICS_SERVER_RESOURCES[profile] */
+  /** CPU and memory. @default requests 100m / 200Mi, limits 1 CPU / 400Mi (METRICS_SERVER_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
   /** Node address types to reach kubelets by, in order. @default ['InternalIP', 'ExternalIP', 'Hostname'] (upstream) */
   readonly kubeletPreferredAddressTypes?: Array<'InternalIP' | 'ExternalIP' | 'Hostname' | 'InternalDNS' | 'ExternalDNS'>;
@@ -149,9 +143,8 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
     this.name = checkDnsLabel(this, 'name', props.name ?? 'metrics-server');
     this.namespace = namespaceOf(this);
     this.image = checkPinnedImage(this, 'image', props.image ?? METRICS_SERVER_DEFAULT_IMAGE);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? (profile === 'production' ? 2 : 1), 1);
-    const resources = checkResources(this, 'resources', props.resources ?? METRICS_SERVER_RESOURCES[profile]);
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? 2, 1);
+    const resources = checkResources(this, 'resources', props.resources ?? METRICS_SERVER_DEFAULT_RESOURCES);
     const addressTypes = props.kubeletPreferredAddressTypes ?? ['InternalIP', 'ExternalIP', 'Hostname'];
     check(Array.isArray(addressTypes) && addressTypes.length > 0, this, 'kubeletPreferredAddressTypes', String(addressTypes), 'must list at least one node address type');
     addressTypes.forEach((t, i) => checkOneOf(this, `kubeletPreferredAddressTypes[${i}]`, t, ADDRESS_TYPES));

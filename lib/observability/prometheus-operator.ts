@@ -7,28 +7,26 @@ import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, NOBODY } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkCidr, checkDnsLabel, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkCidr, checkDnsLabel, checkPinnedImage } from '../core/validation';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
 import { imageTag } from '../core/image-contract';
 import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
 import {
-  PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_VERSION, StackProfile, STACK_PROFILES,
+  PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_VERSION,
 } from './prometheus-common';
 
 /** Props of {@link PrometheusOperator}. */
 export interface PrometheusOperatorProps {
   /** Name of the Deployment, ServiceAccount and Service; the ClusterRole(Binding) is `<namespace>-<name>`. @default 'prometheus-operator' */
   readonly name?: string;
-  /** Sizes: `production` or `dev`. @default 'production' */
-  readonly profile?: StackProfile;
   /** Pinned operator image, of the release whose CRDs are vendored (v0.93). @default PROMETHEUS_OPERATOR_DEFAULT_IMAGE */
   readonly image?: string;
   /** Pinned config-reloader image the operator adds to Prometheus and Alertmanager pods. @default PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE */
   readonly configReloaderImage?: string;
-  /** CPU and memory of the operator. @default see PROMETHEUS_OPERATOR_DEFAULT_RESOURCES */
+  /** CPU and memory of the operator. @default requests 100m / 128Mi, limits 500m / 256Mi (PROMETHEUS_OPERATOR_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
-  /** CPU and memory of each config-reloader sidecar. @default requests 10m/32Mi, limits 100m/64Mi (dev 50m/48Mi limits) */
+  /** CPU and memory of each config-reloader sidecar. @default requests 10m / 32Mi, limits 100m / 64Mi */
   readonly configReloaderResources?: ComputeResources;
   /**
    * Where the operator reaches the Kubernetes API server (ports 443 and 6443): its {@link
@@ -39,16 +37,11 @@ export interface PrometheusOperatorProps {
   readonly monitoringNamespace?: string;
 }
 
-/** Default operator resources by profile. */
-export const PROMETHEUS_OPERATOR_DEFAULT_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-  dev: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-};
+/** Default operator resources. */
+export const PROMETHEUS_OPERATOR_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 
-const RELOADER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
-  dev: { requests: { cpu: '5m', memory: '24Mi' }, limits: { cpu: '50m', memory: '48Mi' } },
-};
+/** Default resources of each config-reloader sidecar. */
+export const PROMETHEUS_CONFIG_RELOADER_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
 
 /** The operator's HTTP port (metrics, `/healthz`): `--web.listen-address=:8080`, named `http`. */
 export const PROMETHEUS_OPERATOR_PORT = 8080;
@@ -120,7 +113,6 @@ export class PrometheusOperator extends PlatformWorkload implements IDeclaresIpE
     checkUniqueObjectNames(this);
     this.namespace = namespaceOf(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'prometheus-operator', 52);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
     this.image = checkPinnedImage(this, 'image', props.image ?? PROMETHEUS_OPERATOR_DEFAULT_IMAGE);
     this.configReloaderImage = checkPinnedImage(this, 'configReloaderImage', props.configReloaderImage ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE);
     const minor = PROMETHEUS_OPERATOR_VERSION.split('.').slice(0, 2).join('.');
@@ -129,8 +121,8 @@ export class PrometheusOperator extends PlatformWorkload implements IDeclaresIpE
       check(tag === undefined || tag.startsWith(`${minor}.`), this, prop, image,
         `must be a ${minor}.x release: the vendored CRDs are those of ${PROMETHEUS_OPERATOR_VERSION} (re-vendor vendor/crds/prometheus-operator to move)`);
     }
-    const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_OPERATOR_DEFAULT_RESOURCES[profile]);
-    const reloader = checkResources(this, 'configReloaderResources', props.configReloaderResources ?? RELOADER_RESOURCES[profile]);
+    const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_OPERATOR_DEFAULT_RESOURCES);
+    const reloader = checkResources(this, 'configReloaderResources', props.configReloaderResources ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_RESOURCES);
     const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? this.namespace);
 

@@ -24,10 +24,10 @@ import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { ClientPeer, ResolvedPeer } from '../core/network';
 import { PlatformWorkload } from '../core/platform-workload';
 import {
-  apiServerEgress, bindClusterRole, clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
+  apiServerEgress, bindClusterRole, clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, OPERATOR_POD_ANTI_AFFINITIES, OperatorPodAntiAffinity, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
 } from './common';
 import {
-  OPERATOR_POD_PORTS, PLATFORM_DISCOVERY_LABELS, PROMETHEUS_DEFAULT_IMAGE, prometheusPodSelector, StackProfile, STACK_PROFILES,
+  OPERATOR_POD_PORTS, PLATFORM_DISCOVERY_LABELS, PROMETHEUS_DEFAULT_IMAGE, prometheusPodSelector,
 } from './prometheus-common';
 
 /** Where Prometheus sends alerts: an Alertmanager Service (see `Alertmanager.endpoint`). */
@@ -54,13 +54,11 @@ export interface PrometheusProps {
   readonly name?: string;
   /** Name of the cluster, the `cluster` external label on every series and alert leaving Prometheus. */
   readonly clusterName: string;
-  /** Sizes: `production` (2 replicas, PDB, 50Gi) or `dev` (1 replica, small). @default 'production' */
-  readonly profile?: StackProfile;
   /** Pinned image. @default PROMETHEUS_DEFAULT_IMAGE (v3.13.2) */
   readonly image?: string;
-  /** Replicas (each scrapes everything; Alertmanager deduplicates their alerts). @default 2 (production), 1 (dev) */
+  /** Replicas (each scrapes everything; Alertmanager deduplicates their alerts). @default 2 */
   readonly replicas?: number;
-  /** How long samples are kept, a Prometheus duration. @default '15d' (production), '2d' (dev) */
+  /** How long samples are kept, a Prometheus duration. @default '15d' */
   readonly retention?: string;
   /**
    * Size at which the oldest blocks are deleted (`<n>{B,KB,MB,GB,TB,PB,EB}`, powers of 1024 in
@@ -68,10 +66,12 @@ export interface PrometheusProps {
    * @default 80% of the storage size
    */
   readonly retentionSize?: string;
-  /** The PVC of each replica. @default 50Gi (production), 5Gi (dev), default StorageClass */
+  /** The PVC of each replica. @default 50Gi on the default StorageClass */
   readonly storage?: PrometheusStorage;
-  /** CPU and memory of the prometheus container. @default see PROMETHEUS_DEFAULT_RESOURCES */
+  /** CPU and memory of the prometheus container. @default requests 500m / 2Gi, limits 2 CPU / 4Gi (PROMETHEUS_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
+  /** `required`: with several replicas, each on its own node (hard anti-affinity); `none`: no constraint. @default 'required' */
+  readonly antiAffinity?: OperatorPodAntiAffinity;
   /**
    * Labels the ServiceMonitors, PodMonitors, Probes and PrometheusRules must carry to be selected
    * (in every namespace). @default PLATFORM_DISCOVERY_LABELS (`prometheus: platform`)
@@ -92,16 +92,10 @@ export interface PrometheusProps {
   readonly apiServerCidr?: string;
 }
 
-/** Default resources by profile. */
-export const PROMETHEUS_DEFAULT_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
-  dev: { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '500m', memory: '768Mi' } },
-};
+/** Default resources of the prometheus container. */
+export const PROMETHEUS_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } };
 
-const DEFAULTS: Record<StackProfile, { replicas: number; retention: string; storage: string }> = {
-  production: { replicas: 2, retention: '15d', storage: '50Gi' },
-  dev: { replicas: 1, retention: '2d', storage: '5Gi' },
-};
+const DEFAULTS = { replicas: 2, retention: '15d', storage: '50Gi' } as const;
 
 
 const RETENTION_SIZE = /^(0|([0-9]*(\.[0-9]+)?(B|KB|MB|GB|TB|PB|EB)))$/;
@@ -111,8 +105,8 @@ const UNIT: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 
  * The platform's Prometheus (SPEC §12): a `monitoring.coreos.com/v1` Prometheus resource the
  * Prometheus Operator turns into a StatefulSet, plus what the operator does not create: the
  * ServiceAccount with read-only discovery RBAC (ClusterRole, as kube-prometheus' `prometheus-k8s`
- * role, extended to every namespace), a Service `prometheus-<name>` (port `web`), and in
- * production a PodDisruptionBudget over its 2 replicas.
+ * role, extended to every namespace), a Service `prometheus-<name>` (port `web`), and with
+ * several replicas (2 by default) a PodDisruptionBudget.
  *
  * It selects exactly the monitors and rules that carry {@link PLATFORM_DISCOVERY_LABELS} (or
  * `discoveryLabels`), in every namespace; `externalLabels.cluster` names the cluster; pods run
@@ -152,14 +146,14 @@ export class Prometheus extends PlatformWorkload implements IDeclaresIpEgress {
     checkUniqueObjectNames(this);
     this.namespace = namespaceOf(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'platform', 40);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
+    const antiAffinity = checkOneOf(this, 'antiAffinity', props.antiAffinity ?? 'required', OPERATOR_POD_ANTI_AFFINITIES);
     const clusterName = checkLabelValue(this, 'clusterName', props.clusterName);
     check(typeof clusterName === 'string' && clusterName.length > 0, this, 'clusterName', clusterName, 'must name the cluster (a non-empty label value)');
     this.image = checkPinnedImage(this, 'image', props.image ?? PROMETHEUS_DEFAULT_IMAGE);
     const version = imageVersion(this.image);
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? DEFAULTS[profile].replicas, 1, 10);
-    const retention = checkPrometheusDuration(this, 'retention', props.retention ?? DEFAULTS[profile].retention, 3600_000);
-    const storageSize = props.storage?.size ?? DEFAULTS[profile].storage;
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? DEFAULTS.replicas, 1, 10);
+    const retention = checkPrometheusDuration(this, 'retention', props.retention ?? DEFAULTS.retention, 3600_000);
+    const storageSize = props.storage?.size ?? DEFAULTS.storage;
     const storageBytes = checkQuantity(this, 'storage.size', storageSize);
     check(storageBytes >= 2 ** 30, this, 'storage.size', storageSize, 'must be at least 1Gi');
     const storageClassName = props.storage?.storageClassName === undefined ? undefined : checkDnsSubdomain(this, 'storage.storageClassName', props.storage.storageClassName);
@@ -169,7 +163,7 @@ export class Prometheus extends PlatformWorkload implements IDeclaresIpEgress {
     const retentionBytes = m ? Number(m[1]) * UNIT[m[2]] : 0;
     check(retentionBytes > 0 && retentionBytes <= storageBytes * 0.9, this, 'retentionSize', retentionSize,
       `must be positive and at most 90% of storage.size (${storageSize}): the WAL and compaction need the rest`);
-    const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_DEFAULT_RESOURCES[profile]);
+    const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_DEFAULT_RESOURCES);
     this.discoveryLabels = checkKubeLabels(this, 'discoveryLabels', { ...(props.discoveryLabels ?? PLATFORM_DISCOVERY_LABELS) }, true);
     const scrapeInterval = checkPrometheusDuration(this, 'scrapeInterval', props.scrapeInterval ?? '30s', 1000);
     const evaluationInterval = checkPrometheusDuration(this, 'evaluationInterval', props.evaluationInterval ?? '30s', 1000);
@@ -256,7 +250,7 @@ export class Prometheus extends PlatformWorkload implements IDeclaresIpEgress {
           }],
         } : undefined,
         // Spread replicas over nodes (the operator adds no anti-affinity of its own).
-        affinity: operatorPodAntiAffinity(this.replicas, profile, this.podSelector),
+        affinity: operatorPodAntiAffinity(this.replicas, antiAffinity, this.podSelector),
       },
     });
 

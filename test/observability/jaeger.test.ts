@@ -5,6 +5,8 @@ import { Jaeger, JaegerProps, JAEGER_IMAGE_CONTRACT } from '../../lib/observabil
 import { NamespacesChart } from '../../lib/platform/namespaces';
 import { checkImageContracts } from '../contracts/pod-contract';
 import { find, Obj } from '../support/manifests';
+import { DEV } from './prometheus-stack-support';
+
 
 const ES = { url: 'https://elasticsearch-logging.logging.svc.cluster.local:9200', securityEnabled: true };
 const PRODUCTION: JaegerProps = { storage: { type: 'elasticsearch', elasticsearch: ES, credentialsSecret: 'jaeger-es', caSecret: 'jaeger-es-ca' } };
@@ -21,7 +23,7 @@ const podOf = (m: Obj[]) => find(m, 'Deployment', 'jaeger').spec.template.spec;
 describe('Jaeger v2', () => {
   test.each<[string, JaegerProps]>([
     ['production with Elasticsearch', PRODUCTION],
-    ['dev, all-in-one in memory', { profile: 'dev' }],
+    ['dev, all-in-one in memory', { storage: { type: 'memory' }, ...DEV.jaegerProps }],
   ])('%s passes every check and its image contract', (_name, props) => {
     const manifests = synth(props);
     expect(formatViolations(runAllChecks(manifests))).toBe('');
@@ -29,7 +31,7 @@ describe('Jaeger v2', () => {
   });
 
   test('dev: one replica, in-memory storage, the configuration from a content-addressed ConfigMap', () => {
-    const manifests = synth({ profile: 'dev' });
+    const manifests = synth({ storage: { type: 'memory' }, ...DEV.jaegerProps });
     const deployment = find(manifests, 'Deployment', 'jaeger');
     expect(deployment.spec.replicas).toBe(1);
     expect(manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(false);
@@ -86,7 +88,7 @@ describe('Jaeger v2', () => {
 
   test('NetworkPolicy: OTLP and UI from any pod by default, OTLP only from allowFrom/allowClient when given, metrics from monitoring', () => {
     const app = new App({ recordConstructMetadata: false });
-    const jaeger = new Jaeger(new Chart(app, 'monitoring', { namespace: 'monitoring' }), 'jaeger', { profile: 'dev', allowFrom: [] });
+    const jaeger = new Jaeger(new Chart(app, 'monitoring', { namespace: 'monitoring' }), 'jaeger', { storage: { type: 'memory' }, allowFrom: [] });
     jaeger.allowClient({ podLabels: { app: 'shop' }, namespace: 'apps' });
     const ingress = find(manifestsOf(app), 'NetworkPolicy', 'jaeger').spec.ingress;
     expect(ingress[0]).toEqual({
@@ -97,8 +99,8 @@ describe('Jaeger v2', () => {
   });
 
   test.each<[string, JaegerProps, RegExp]>([
-    ['production without storage', {}, /invalid storage "undefined": is required in production/],
-    ['memory storage with 2 replicas', { profile: 'dev', replicas: 2 }, /invalid replicas 2: must be 1 with memory storage/],
+    ['production without storage', {} as JaegerProps, /invalid storage "undefined": is required/],
+    ['memory storage with 2 replicas', { storage: { type: 'memory' }, replicas: 2 }, /invalid replicas 2: must be 1 with memory storage/],
     ['secured Elasticsearch without credentials', { storage: { type: 'elasticsearch', elasticsearch: ES, caSecret: 'ca' } }, /invalid storage.credentialsSecret undefined: is required/],
     ['https without a CA', { storage: { type: 'elasticsearch', elasticsearch: ES, credentialsSecret: 'c' } }, /invalid storage.caSecret undefined: is required for https/],
     ['a bad URL', { storage: { type: 'elasticsearch', elasticsearch: { url: 'elasticsearch:9200' } } }, /invalid storage.elasticsearch.url "elasticsearch:9200"/],
