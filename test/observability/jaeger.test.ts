@@ -108,3 +108,19 @@ describe('Jaeger v2', () => {
     expect(() => synth(props)).toThrow(message);
   });
 });
+
+describe('Jaeger clients', () => {
+  test('without allowFrom/uiAllowFrom: OTLP and query open to any pod, declared as open ports, rules in order', () => {
+    const app = new App({ recordConstructMetadata: false });
+    const jaeger = new Jaeger(new Chart(app, 'monitoring', { namespace: 'monitoring' }), 'jaeger', { storage: { type: 'memory' } });
+    jaeger.allowClient({ namespace: 'apps', podLabels: {}, name: 'apps' });
+    expect(jaeger.openPorts().map((o) => `${o.name} ${o.port}`)).toEqual(['jaeger otlp 4317', 'jaeger otlp 4318', 'jaeger query 16686', 'jaeger query 16685']);
+    expect(jaeger.declaredFlows().map((f) => f.name)).toEqual(['monitoring -> jaeger metrics', 'apps -> jaeger otlp 4317', 'apps -> jaeger otlp 4318']);
+    const policy = find(manifestsOf(app), 'NetworkPolicy', 'jaeger');
+    expect(policy.spec.ingress.map((r: Obj) => [r.from, r.ports.map((p: Obj) => p.port)])).toEqual([
+      [[{ namespaceSelector: {} }], [4317, 4318]],
+      [[{ namespaceSelector: {} }], [16686, 16685]],
+      [[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], [8888]],
+    ]);
+  });
+});
