@@ -83,6 +83,21 @@ export const PROMETHEUS_OPERATOR_RULES: readonly k8s.PolicyRule[] = [
   { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get'] },
 ];
 
+/** {@link PrometheusOperatorProps} after validation and defaults. */
+interface ResolvedPrometheusOperator {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly configReloaderImage: string;
+  readonly resources: ComputeResources;
+  /** Of each config-reloader sidecar. */
+  readonly reloader: ComputeResources;
+  readonly apiServerCidr: string;
+  readonly monitoringNamespace: string;
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
 /**
  * The Prometheus Operator (SPEC §12), pinned to the release whose CRDs are vendored
  * ({@link PROMETHEUS_OPERATOR_VERSION}): a one-replica Deployment under Pod Security `restricted`
@@ -111,36 +126,58 @@ export class PrometheusOperator extends PlatformWorkload implements IDeclaresIpE
   constructor(scope: Construct, id: string, props: PrometheusOperatorProps = {}) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.namespace = namespaceOf(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'prometheus-operator', 52);
-    this.image = checkPinnedImage(this, 'image', props.image ?? PROMETHEUS_OPERATOR_DEFAULT_IMAGE);
-    this.configReloaderImage = checkPinnedImage(this, 'configReloaderImage', props.configReloaderImage ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE);
+    const r = this.resolve(props);
+    ({ name: this.name, namespace: this.namespace, image: this.image, configReloaderImage: this.configReloaderImage, selectorLabels: this.selectorLabels } = r);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: r.labels },
+      automountServiceAccountToken: true,
+    });
+    this.clusterRole = bindClusterRole(this, {
+      name: `${this.namespace}-${this.name}`,
+      labels: r.labels,
+      rules: PROMETHEUS_OPERATOR_RULES.map((rule) => ({ ...rule, apiGroups: [...rule.apiGroups!], resources: [...rule.resources!], verbs: [...rule.verbs] })),
+      serviceAccount: { name: this.serviceAccount.name, namespace: this.namespace },
+    }).clusterRole;
+    this.deployment = this.createDeployment(r);
+    this.service = this.createService(r);
+    this.metricsEndpoint = { component: 'prometheus-operator', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http', path: '/metrics' };
+    this.networkPolicy = metricsIngressPolicy(this, { name: this.name, labels: r.labels, selectorLabels: this.selectorLabels, monitoringNamespace: r.monitoringNamespace, ports: [PROMETHEUS_OPERATOR_PORT] });
+    this.declareScrape(r.monitoringNamespace, PROMETHEUS_OPERATOR_PORT);
+    this.flowDeclarations.annotate(this.deployment);
+    this.egress = [apiServerEgress(this, r.apiServerCidr)];
+  }
+
+  /** Egress to the API server: the operator watches every namespace and writes what it generates. */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
+  }
+
+  /** Every check and default, before any object; both images of the release whose CRDs are vendored. */
+  private resolve(props: PrometheusOperatorProps): ResolvedPrometheusOperator {
+    const namespace = namespaceOf(this);
+    const name = checkDnsLabel(this, 'name', props.name ?? 'prometheus-operator', 52);
+    const image = checkPinnedImage(this, 'image', props.image ?? PROMETHEUS_OPERATOR_DEFAULT_IMAGE);
+    const configReloaderImage = checkPinnedImage(this, 'configReloaderImage', props.configReloaderImage ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE);
     const minor = PROMETHEUS_OPERATOR_VERSION.split('.').slice(0, 2).join('.');
-    for (const [prop, image] of [['image', this.image], ['configReloaderImage', this.configReloaderImage]] as const) {
-      const tag = imageTag(image);
-      check(tag === undefined || tag.startsWith(`${minor}.`), this, prop, image,
+    for (const [prop, img] of [['image', image], ['configReloaderImage', configReloaderImage]] as const) {
+      const tag = imageTag(img);
+      check(tag === undefined || tag.startsWith(`${minor}.`), this, prop, img,
         `must be a ${minor}.x release: the vendored CRDs are those of ${PROMETHEUS_OPERATOR_VERSION} (re-vendor vendor/crds/prometheus-operator to move)`);
     }
     const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_OPERATOR_DEFAULT_RESOURCES);
     const reloader = checkResources(this, 'configReloaderResources', props.configReloaderResources ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_RESOURCES);
     const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
-    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? this.namespace);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? namespace);
+    return {
+      name, namespace, image, configReloaderImage, resources, reloader, apiServerCidr, monitoringNamespace,
+      selectorLabels: selectorLabels({ name: 'prometheus-operator', instance: name, component: 'controller' }),
+      labels: standardLabels({ name: 'prometheus-operator', instance: name, component: 'controller', partOf: 'monitoring', version: imageVersion(image) }),
+    };
+  }
 
-    this.selectorLabels = selectorLabels({ name: 'prometheus-operator', instance: this.name, component: 'controller' });
-    const labels = standardLabels({ name: 'prometheus-operator', instance: this.name, component: 'controller', partOf: 'monitoring', version: imageVersion(this.image) });
-
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: true,
-    });
-    this.clusterRole = bindClusterRole(this, {
-      name: `${this.namespace}-${this.name}`,
-      labels,
-      rules: PROMETHEUS_OPERATOR_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups!], resources: [...r.resources!], verbs: [...r.verbs] })),
-      serviceAccount: { name: this.serviceAccount.name, namespace: this.namespace },
-    }).clusterRole;
-
-    this.deployment = stackDeployment(this, {
+  private createDeployment(r: ResolvedPrometheusOperator): k8s.KubeDeployment {
+    const { labels, resources, reloader } = r;
+    return stackDeployment(this, {
       name: this.name,
       labels,
       selectorLabels: this.selectorLabels,
@@ -174,22 +211,17 @@ export class PrometheusOperator extends PlatformWorkload implements IDeclaresIpE
         }],
       },
     });
-    this.service = new k8s.KubeService(this, 'Service', {
+  }
+
+  /** Port `http`: the operator's metrics. */
+  private createService(r: ResolvedPrometheusOperator): k8s.KubeService {
+    const labels = r.labels;
+    return new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
       spec: {
         selector: this.selectorLabels,
         ports: [{ name: 'http', port: PROMETHEUS_OPERATOR_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
-    this.metricsEndpoint = { component: 'prometheus-operator', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http', path: '/metrics' };
-    this.networkPolicy = metricsIngressPolicy(this, { name: this.name, labels, selectorLabels: this.selectorLabels, monitoringNamespace, ports: [PROMETHEUS_OPERATOR_PORT] });
-    this.declareScrape(monitoringNamespace, PROMETHEUS_OPERATOR_PORT);
-    this.flowDeclarations.annotate(this.deployment);
-    this.egress = [apiServerEgress(this, apiServerCidr)];
-  }
-
-  /** Egress to the API server: the operator watches every namespace and writes what it generates. */
-  public ipEgress(): IpEgress[] {
-    return copyIpEgress(this.egress);
   }
 }
