@@ -13,34 +13,35 @@ import { checkResources, ComputeResources } from '../core/resources';
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { checkCidr, checkDnsLabel, checkInteger, checkOneOf, checkPinnedImage } from '../core/validation';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
-import { ClientPeer, ResolvedPeer } from '../core/network';
+import { ClientAccess, lazyIngressPolicy, namespaceIngressRule, policyPort } from '../core/client-access';
+import { ClientPeer } from '../core/network';
 import { PlatformWorkload } from '../core/platform-workload';
 import { checkPrometheusDuration } from '../monitoring/promql';
 import {
   AlertmanagerConfiguration, alertmanagerConfigurationProblems, defaultAlertmanagerConfiguration, notificationPorts, referencedSecrets, renderAlertmanagerConfiguration,
 } from './alertmanager-config';
 import {
-  clientIngressPolicy, clientRule, copyIpEgress, namespaceRule, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
+  copyIpEgress, OPERATOR_POD_ANTI_AFFINITIES, OperatorPodAntiAffinity, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
 } from './common';
 import { AlertmanagerEndpoint } from './prometheus';
-import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector, StackProfile, STACK_PROFILES } from './prometheus-common';
+import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector } from './prometheus-common';
 
 /** Props of {@link Alertmanager}. */
 export interface AlertmanagerProps {
   /** `metadata.name` of the Alertmanager resource. @default 'platform' */
   readonly name?: string;
-  /** Sizes: `production` (2 replicas in a cluster, PDB) or `dev` (1 replica, small). @default 'production' */
-  readonly profile?: StackProfile;
   /** Pinned image. @default ALERTMANAGER_DEFAULT_IMAGE (v0.33.1) */
   readonly image?: string;
-  /** Replicas (they gossip silences and de-duplicate notifications). @default 2 (production), 1 (dev) */
+  /** Replicas (they gossip silences and de-duplicate notifications). @default 2 */
   readonly replicas?: number;
   /** The typed configuration. @default defaultAlertmanagerConfiguration() (a `null` receiver, Watchdog route, inhibit rules) */
   readonly configuration?: AlertmanagerConfiguration;
   /** How long silences and the notification log are kept. @default '120h' */
   readonly retention?: string;
-  /** CPU and memory of the alertmanager container. @default see ALERTMANAGER_DEFAULT_RESOURCES */
+  /** CPU and memory of the alertmanager container. @default requests 50m / 128Mi, limits 200m / 256Mi (ALERTMANAGER_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
+  /** `required`: with several replicas, each on its own node (hard anti-affinity); `none`: no constraint. @default 'required' */
+  readonly antiAffinity?: OperatorPodAntiAffinity;
   /** Namespace whose pods (Prometheus) may scrape its metrics. @default - its own namespace */
   readonly monitoringNamespace?: string;
   /**
@@ -51,17 +52,38 @@ export interface AlertmanagerProps {
   readonly receiverCidr?: string;
 }
 
-/** Default resources by profile. */
-export const ALERTMANAGER_DEFAULT_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-  dev: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
-};
+/** Default resources of the alertmanager container. */
+export const ALERTMANAGER_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } };
 
 /** Ports of the Alertmanager pods: the API (`web`) and the cluster gossip (`mesh`, TCP and UDP). */
 export const ALERTMANAGER_PORTS = { web: 9093, mesh: 9094 } as const;
 
 /** Key of the generated configuration Secret that the operator reads. */
 export const ALERTMANAGER_CONFIG_KEY = 'alertmanager.yaml';
+
+/** {@link AlertmanagerProps} after validation and defaults. */
+interface ResolvedAlertmanager {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly version?: string;
+  readonly replicas: number;
+  readonly antiAffinity: OperatorPodAntiAffinity;
+  readonly retention: string;
+  readonly resources: ComputeResources;
+  readonly monitoringNamespace: string;
+  readonly receiverCidr: string;
+  /** The rendered `alertmanager.yaml`. */
+  readonly configurationYaml: string;
+  /** Existing Secrets the receivers read (mounted by the operator). */
+  readonly secrets: string[];
+  /** Ports the receivers are reached on. */
+  readonly notificationPorts: number[];
+  /** `alertmanager-<name>`: ServiceAccount, Service, PDB, NetworkPolicy. */
+  readonly resourceName: string;
+  readonly labels: Record<string, string>;
+  readonly podSelector: Record<string, string>;
+}
 
 /**
  * The platform's Alertmanager (SPEC §12): a `monitoring.coreos.com/v1` Alertmanager resource, its
@@ -98,45 +120,80 @@ export class Alertmanager extends PlatformWorkload implements IDeclaresIpEgress 
   /** The operator's pod labels, as for every workload of this library ({@link podSelector}). */
   public readonly selectorLabels: Record<string, string>;
 
-  private readonly clients: ResolvedPeer[] = [];
+  /** Clients of the API (Prometheus sends alerts there). */
+  private readonly webClients: ClientAccess;
   private readonly egress: IpEgress[];
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.namespace = namespaceOf(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'platform', 40);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    this.image = checkPinnedImage(this, 'image', props.image ?? ALERTMANAGER_DEFAULT_IMAGE);
-    const version = imageVersion(this.image);
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? (profile === 'production' ? 2 : 1), 1, 10);
-    const retention = checkPrometheusDuration(this, 'retention', props.retention ?? '120h', 3600_000);
-    const resources = checkResources(this, 'resources', props.resources ?? ALERTMANAGER_DEFAULT_RESOURCES[profile]);
-    const configuration = props.configuration ?? defaultAlertmanagerConfiguration();
-    const problems = alertmanagerConfigurationProblems(configuration);
-    if (problems.length > 0) throw new Error(`${this.node.path}: invalid configuration (must be a valid Alertmanager configuration):\n- ${problems.join('\n- ')}`);
-    this.configurationYaml = renderAlertmanagerConfiguration(configuration);
-    const secrets = referencedSecrets(configuration);
-    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? this.namespace);
-    const receiverCidr = checkCidr(this, 'receiverCidr', props.receiverCidr ?? ANY_IPV4);
-
-    const resourceName = `alertmanager-${this.name}`;
-    const labels = standardLabels({ name: 'alertmanager', instance: this.name, component: 'alertmanager', partOf: 'monitoring', version });
-    this.podSelector = alertmanagerPodSelector(this.name);
+    const r = this.resolve(props);
+    ({ name: this.name, namespace: this.namespace, image: this.image, replicas: this.replicas, configurationYaml: this.configurationYaml, podSelector: this.podSelector } = r);
     this.selectorLabels = this.podSelector;
-
     this.configSecret = new k8s.KubeSecret(this, 'Config', {
-      metadata: { name: `${resourceName}-config`, labels },
+      metadata: { name: `${r.resourceName}-config`, labels: r.labels },
       type: 'Opaque',
       stringData: { [ALERTMANAGER_CONFIG_KEY]: this.configurationYaml },
     });
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: resourceName, labels },
+      metadata: { name: r.resourceName, labels: r.labels },
       // Alertmanager never calls the Kubernetes API.
       automountServiceAccountToken: false,
     });
-    this.apiObject = new AlertmanagerResource(this, 'Resource', {
-      metadata: { name: this.name, labels },
+    this.apiObject = this.createResource(r);
+    ({ service: this.service, podDisruptionBudget: this.podDisruptionBudget } = operatorPodService(this, {
+      name: r.resourceName, labels: r.labels, podSelector: this.podSelector, replicas: this.replicas, ports: [['web', ALERTMANAGER_PORTS.web], ['reloader-web', 8080]],
+    }));
+    this.endpoint = { namespace: this.namespace, serviceName: this.service.name, portName: 'web' };
+    this.metricsEndpoint = { component: 'alertmanager', namespace: this.namespace, via: 'service', selector: selectorLabels({ name: 'alertmanager', instance: this.name, component: 'alertmanager' }), portName: 'web', path: '/metrics' };
+    this.webClients = this.clientAccess({ ports: [ALERTMANAGER_PORTS.web], target: 'alertmanager web' });
+    this.networkPolicy = this.createNetworkPolicy(r);
+    this.declareFlows(r);
+    this.egress = r.notificationPorts.length === 0 ? [] : [{ name: `${r.resourceName}-receivers`, namespace: this.namespace, podLabels: { ...this.podSelector }, cidr: r.receiverCidr, ports: r.notificationPorts }];
+    this.addOutputValidation();
+  }
+
+  /** Admits `peer` (Prometheus, or any client) to the API on 9093, where alerts are sent. */
+  public allowClient(peer: ClientPeer): void {
+    this.webClients.admit('allowClient', peer);
+  }
+
+  /** Egress to the receivers (none with "null" receivers only). */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
+  }
+
+  /** Every check and default, before any object; the configuration validated and rendered. */
+  private resolve(props: AlertmanagerProps): ResolvedAlertmanager {
+    const name = checkDnsLabel(this, 'name', props.name ?? 'platform', 40);
+    const namespace = namespaceOf(this);
+    const antiAffinity = checkOneOf(this, 'antiAffinity', props.antiAffinity ?? 'required', OPERATOR_POD_ANTI_AFFINITIES);
+    const image = checkPinnedImage(this, 'image', props.image ?? ALERTMANAGER_DEFAULT_IMAGE);
+    const version = imageVersion(image);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? 2, 1, 10);
+    const retention = checkPrometheusDuration(this, 'retention', props.retention ?? '120h', 3600_000);
+    const resources = checkResources(this, 'resources', props.resources ?? ALERTMANAGER_DEFAULT_RESOURCES);
+    const configuration = props.configuration ?? defaultAlertmanagerConfiguration();
+    const problems = alertmanagerConfigurationProblems(configuration);
+    if (problems.length > 0) throw new Error(`${this.node.path}: invalid configuration (must be a valid Alertmanager configuration):\n- ${problems.join('\n- ')}`);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? namespace);
+    const receiverCidr = checkCidr(this, 'receiverCidr', props.receiverCidr ?? ANY_IPV4);
+    return {
+      name, namespace, image, version, replicas, antiAffinity, retention, resources, monitoringNamespace, receiverCidr,
+      configurationYaml: renderAlertmanagerConfiguration(configuration),
+      secrets: referencedSecrets(configuration),
+      notificationPorts: notificationPorts(configuration),
+      resourceName: `alertmanager-${name}`,
+      labels: standardLabels({ name: 'alertmanager', instance: name, component: 'alertmanager', partOf: 'monitoring', version }),
+      podSelector: alertmanagerPodSelector(name),
+    };
+  }
+
+  /** The Alertmanager custom resource. */
+  private createResource(r: ResolvedAlertmanager): AlertmanagerResource {
+    const { version, secrets, retention, resources } = r;
+    return new AlertmanagerResource(this, 'Resource', {
+      metadata: { name: this.name, labels: r.labels },
       spec: {
         image: this.image,
         version,
@@ -149,38 +206,41 @@ export class Alertmanager extends PlatformWorkload implements IDeclaresIpEgress 
         retention,
         resources: operatorPodResources(resources, AlertmanagerSpecResourcesRequests, AlertmanagerSpecResourcesLimits),
         securityContext: operatorPodSecurityContext(),
-        affinity: operatorPodAntiAffinity(this.replicas, profile, this.podSelector),
+        affinity: operatorPodAntiAffinity(this.replicas, r.antiAffinity, this.podSelector),
       },
     });
-    ({ service: this.service, podDisruptionBudget: this.podDisruptionBudget } = operatorPodService(this, {
-      name: resourceName, labels, podSelector: this.podSelector, replicas: this.replicas, ports: [['web', ALERTMANAGER_PORTS.web], ['reloader-web', 8080]],
-    }));
-    this.endpoint = { namespace: this.namespace, serviceName: this.service.name, portName: 'web' };
-    this.metricsEndpoint = { component: 'alertmanager', namespace: this.namespace, via: 'service', selector: selectorLabels({ name: 'alertmanager', instance: this.name, component: 'alertmanager' }), portName: 'web', path: '/metrics' };
+  }
+
+  /** Clients and the monitoring namespace on `web`; with several replicas, their gossip on the mesh port (TCP and UDP). */
+  private createNetworkPolicy(r: ResolvedAlertmanager): k8s.KubeNetworkPolicy {
     const { web, mesh } = ALERTMANAGER_PORTS;
-    const clustered = this.replicas > 1;
     const self = [{ podSelector: { matchLabels: { ...this.podSelector } } }];
-    this.networkPolicy = clientIngressPolicy(this, {
-      name: resourceName,
-      labels,
+    return lazyIngressPolicy(this, 'NetworkPolicy', {
+      name: r.resourceName,
+      labels: r.labels,
       selectorLabels: this.podSelector,
       rules: () => [
-        clientRule(this.clients, [web]),
-        namespaceRule(monitoringNamespace, [web]),
+        this.webClients.rule(),
+        namespaceIngressRule(r.monitoringNamespace, [web]),
         // Replicas gossip silences and notification state (TCP and UDP); one replica does not cluster.
-        ...(clustered ? [{ from: self, ports: [mesh] }, { from: self, ports: [mesh], protocol: 'UDP' as const }] : []),
+        ...(this.replicas > 1 ? [{ from: self, ports: [policyPort(mesh)] }, { from: self, ports: [policyPort(mesh, 'UDP')] }] : []),
       ],
     });
-    this.declareScrape(monitoringNamespace, web);
-    if (clustered) {
+  }
+
+  /** The scrape, the mesh between replicas, and the annotation. */
+  private declareFlows(r: ResolvedAlertmanager): void {
+    this.declareScrape(r.monitoringNamespace, ALERTMANAGER_PORTS.web);
+    if (this.replicas > 1) {
       for (const protocol of ['TCP', 'UDP']) {
-        this.flowDeclarations.add({ name: `alertmanager mesh (${protocol})`, from: this.podRef, to: this.podRef, port: mesh, protocol });
+        this.flowDeclarations.add({ name: `alertmanager mesh (${protocol})`, from: this.podRef, to: this.podRef, port: ALERTMANAGER_PORTS.mesh, protocol });
       }
     }
     this.flowDeclarations.annotate(this.apiObject);
-    const ports = notificationPorts(configuration);
-    this.egress = ports.length === 0 ? [] : [{ name: `${resourceName}-receivers`, namespace: this.namespace, podLabels: { ...this.podSelector }, cidr: receiverCidr, ports }];
+  }
 
+  /** Synth-time proof that the typed class kept the fields the platform depends on. */
+  private addOutputValidation(): void {
     this.node.addValidation({
       validate: () => {
         const spec = this.apiObject.toJson().spec ?? {};
@@ -188,15 +248,5 @@ export class Alertmanager extends PlatformWorkload implements IDeclaresIpEgress 
           : [`Alertmanager ${this.name} lost configSecret, securityContext or resources on the way to JSON`];
       },
     });
-  }
-
-  /** Admits `peer` (Prometheus, or any client) to the API on 9093, where alerts are sent. */
-  public allowClient(peer: ClientPeer): void {
-    this.clients.push(...this.admitClient('allowClient', peer, ALERTMANAGER_PORTS.web, 'alertmanager web'));
-  }
-
-  /** Egress to the receivers (none with "null" receivers only). */
-  public ipEgress(): IpEgress[] {
-    return copyIpEgress(this.egress);
   }
 }

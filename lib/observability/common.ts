@@ -6,7 +6,6 @@ import { IpEgress } from '../core/ip-egress';
 import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { ComputeResources } from '../core/resources';
-import { StackProfile } from './prometheus-common';
 
 /**
  * Building blocks shared by the observability constructs: the Deployment skeleton of the
@@ -115,6 +114,12 @@ export function operatorPodService(scope: Construct, props: OperatorPodServicePr
   return { service, podDisruptionBudget };
 }
 
+/** `required`: replicas on separate nodes (hard anti-affinity); `none`: no constraint. */
+export type OperatorPodAntiAffinity = 'required' | 'none';
+
+/** Every {@link OperatorPodAntiAffinity}. */
+export const OPERATOR_POD_ANTI_AFFINITIES: readonly OperatorPodAntiAffinity[] = ['required', 'none'];
+
 /** uid, gid and fsGroup of the Prometheus and Alertmanager pods (the operator's documented non-root identity). */
 export const OPERATOR_POD_UID = 1000;
 export const OPERATOR_POD_FS_GROUP = 2000;
@@ -124,9 +129,12 @@ export function operatorPodSecurityContext(): { runAsNonRoot: boolean; runAsUser
   return { runAsNonRoot: true, runAsUser: OPERATOR_POD_UID, runAsGroup: OPERATOR_POD_FS_GROUP, fsGroup: OPERATOR_POD_FS_GROUP, seccompProfile: { type: 'RuntimeDefault' } };
 }
 
-/** Hard anti-affinity over `podSelector` for several production replicas (none otherwise: the operator adds none). */
-export function operatorPodAntiAffinity(replicas: number, profile: StackProfile, podSelector: Record<string, string>) {
-  return replicas > 1 && profile === 'production' ? {
+/**
+ * Anti-affinity of the pods the operator creates (it adds none of its own): with `required` and
+ * several replicas, hard anti-affinity over `podSelector` by node; nothing otherwise.
+ */
+export function operatorPodAntiAffinity(replicas: number, antiAffinity: OperatorPodAntiAffinity, podSelector: Record<string, string>) {
+  return replicas > 1 && antiAffinity === 'required' ? {
     podAntiAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: podSelector } }],
     },

@@ -5,7 +5,8 @@ import { externalSecretsAnnotations } from '../core/external-secrets';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { ClientPeer, namedServicePort, ResolvedPeer } from '../core/network';
+import { ClientAccess, lazyIngressPolicy, namespaceIngressRule } from '../core/client-access';
+import { ClientPeer, namedServicePort } from '../core/network';
 import type { PodRef } from '../core/flows';
 import { PlatformWorkload } from '../core/platform-workload';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
@@ -16,8 +17,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { JAEGER_HEALTH_PATH, JAEGER_PORTS, JaegerStorageConfig, renderJaegerConfig } from './jaeger-config';
-import { clientIngressPolicy, clientRule, namespaceRule, stackDeployment } from './common';
-import { STACK_PROFILES, StackProfile } from './prometheus-common';
+import { stackDeployment } from './common';
 
 /** Pinned Jaeger v2 (v2.20.0, 2026-07-19). Jaeger v1 reached end of life at the end of 2025. */
 export const JAEGER_DEFAULT_IMAGE = 'jaegertracing/jaeger:2.20.0';
@@ -25,11 +25,8 @@ export const JAEGER_DEFAULT_IMAGE = 'jaegertracing/jaeger:2.20.0';
 /** uid of the image (`ARG USER_UID=10001`). */
 export const JAEGER_UID = 10001;
 
-/** Default resources per profile. */
-export const JAEGER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-  dev: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-};
+/** Default resources. */
+export const JAEGER_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
 
 /** Traces kept by the in-memory store by default (dev: bounded so the pod stays inside its limit). */
 export const JAEGER_DEFAULT_MAX_TRACES = 20000;
@@ -81,16 +78,14 @@ export interface JaegerProps {
   readonly name?: string;
   /** Pinned image. @default JAEGER_DEFAULT_IMAGE */
   readonly image?: string;
-  /** @default 'production' */
-  readonly profile?: StackProfile;
   /**
-   * Where traces go. Production requires Elasticsearch unless memory is chosen explicitly.
-   * @default { type: 'memory' } in dev; none (required) in production
+   * Where traces go: Elasticsearch, or `{ type: 'memory' }` chosen explicitly (every trace is lost
+   * on restart; the platform's dev profile).
    */
-  readonly storage?: JaegerStorage;
-  /** @default 2 with Elasticsearch in production, else 1 (memory storage cannot be shared) */
+  readonly storage: JaegerStorage;
+  /** @default 2 with Elasticsearch, 1 with memory storage (it cannot be shared) */
   readonly replicas?: number;
-  /** CPU and memory. @default JAEGER_RESOURCES[profile] */
+  /** CPU and memory. @default requests 200m / 256Mi, limits 1 CPU / 1Gi (JAEGER_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
   /**
    * Who may send traces (OTLP 4317/4318): label selectors (`{ namespace: 'apps', podLabels: {} }`
@@ -118,6 +113,42 @@ function elasticsearchPort(url: string): number {
 const CONFIG_DIR = '/etc/jaeger';
 const ES_AUTH_DIR = '/etc/jaeger/es-auth';
 const ES_CA_DIR = '/etc/jaeger/es-ca';
+
+/** The storage of {@link Jaeger}, checked: its configuration and what the pod needs for it. */
+interface ResolvedStorage {
+  readonly config: JaegerStorageConfig;
+  readonly secrets: string[];
+  readonly env: k8s.EnvVar[];
+  readonly mounts: k8s.VolumeMount[];
+  readonly volumes: k8s.Volume[];
+}
+
+/** {@link JaegerProps} after validation and defaults. */
+interface ResolvedJaeger {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly resources: ComputeResources;
+  readonly monitoringNamespace: string;
+  readonly storageType: 'memory' | 'elasticsearch';
+  readonly storage: ResolvedStorage;
+  readonly replicas: number;
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+  /** undefined: any pod. */
+  readonly allowFrom?: readonly ClientPeer[];
+  /** undefined: any pod. */
+  readonly uiAllowFrom?: readonly ClientPeer[];
+  readonly elasticsearch?: JaegerElasticsearchTarget;
+}
+
+/** Container ports, by name. */
+const CONTAINER_PORTS: ReadonlyArray<readonly [string, number]> = [
+  ['otlp-grpc', JAEGER_PORTS.otlpGrpc], ['otlp-http', JAEGER_PORTS.otlpHttp], ['query', JAEGER_PORTS.queryHttp],
+  ['query-grpc', JAEGER_PORTS.queryGrpc], ['health', JAEGER_PORTS.health], ['metrics', JAEGER_PORTS.metrics],
+];
+const OTLP_PORTS = [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp];
+const QUERY_PORTS = [JAEGER_PORTS.queryHttp, JAEGER_PORTS.queryGrpc];
 
 /**
  * Jaeger v2 (SPEC §12): the single `jaeger` binary (built on the OpenTelemetry Collector) running
@@ -147,50 +178,79 @@ export class Jaeger extends PlatformWorkload {
   /** `<name>.<namespace>.svc:4317`: what OTLP/gRPC exporters send to. */
   public readonly otlpGrpcEndpoint: string;
 
-  private readonly clients: ResolvedPeer[] = [];
-  private readonly allowFromGiven: boolean;
+  /** Who sends traces (OTLP): `allowFrom` and {@link allowClient} peers, or any pod when `allowFrom` is unset. */
+  private readonly otlpClients: ClientAccess;
+  /** Who opens the UI and query API: `uiAllowFrom`, or any pod when it is unset. */
+  private readonly queryClients: ClientAccess;
 
-  constructor(scope: Construct, id: string, props: JaegerProps = {}) {
+  constructor(scope: Construct, id: string, props: JaegerProps) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'jaeger');
-    this.namespace = namespaceOf(this);
-    this.image = checkPinnedImage(this, 'image', props.image ?? JAEGER_DEFAULT_IMAGE);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    const resources = checkResources(this, 'resources', props.resources ?? JAEGER_RESOURCES[profile]);
+    const r = this.resolve(props);
+    ({ name: this.name, namespace: this.namespace, image: this.image, replicas: this.replicas, storageType: this.storageType, selectorLabels: this.selectorLabels } = r);
+    this.otlpGrpcEndpoint = `${this.name}.${this.namespace}.svc:${JAEGER_PORTS.otlpGrpc}`;
+    this.otlpHttpEndpoint = `http://${this.name}.${this.namespace}.svc:${JAEGER_PORTS.otlpHttp}`;
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: r.labels },
+      automountServiceAccountToken: false,
+    });
+    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels: r.labels, data: { 'config.yaml': renderJaegerConfig(r.storage.config) } });
+    this.deployment = this.createDeployment(r);
+    this.service = this.createService(r);
+    this.otlpClients = this.admitPeers(r.allowFrom, 'allowFrom', OTLP_PORTS, 'otlp');
+    this.queryClients = this.admitPeers(r.uiAllowFrom, 'uiAllowFrom', QUERY_PORTS, 'query');
+    this.networkPolicy = lazyIngressPolicy(this, 'NetworkPolicy', {
+      name: this.name,
+      labels: r.labels,
+      selectorLabels: this.selectorLabels,
+      rules: () => [this.otlpClients.rule(), this.queryClients.rule(), namespaceIngressRule(r.monitoringNamespace, [JAEGER_PORTS.metrics])],
+    });
+    this.declareFlows(r);
+    if (this.replicas > 1) {
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', { name: `${this.name}-pdb`, labels: r.labels, selector: this.selectorLabels, maxUnavailable: 1 });
+    }
+    this.metricsEndpoint = { component: 'jaeger', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics', path: '/metrics' };
+  }
+
+  /**
+   * Lets `peer` (a label selector, a cdk8s-plus-27 workload or a construct of this library) send
+   * traces (OTLP); only changes the NetworkPolicy when `allowFrom` was given (otherwise every pod may).
+   */
+  public allowClient(peer: ClientPeer): void {
+    this.otlpClients.admit('allowClient', peer);
+  }
+
+  /** Every check and default, before any object. */
+  private resolve(props: JaegerProps): ResolvedJaeger {
+    const name = checkDnsLabel(this, 'name', props.name ?? 'jaeger');
+    const namespace = namespaceOf(this);
+    const image = checkPinnedImage(this, 'image', props.image ?? JAEGER_DEFAULT_IMAGE);
+    const resources = checkResources(this, 'resources', props.resources ?? JAEGER_DEFAULT_RESOURCES);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     for (const [prop, peers] of [['allowFrom', props.allowFrom], ['uiAllowFrom', props.uiAllowFrom]] as const) {
       check(peers === undefined || Array.isArray(peers), this, prop, String(peers), 'must be a list of clients');
     }
-    check(props.storage !== undefined || profile === 'dev', this, 'storage', 'undefined',
-      'is required in production: { type: "elasticsearch", elasticsearch, credentialsSecret?, caSecret? } (or { type: "memory" } to accept losing every trace on restart)');
-    const storage: JaegerStorage = props.storage ?? { type: 'memory' };
-    this.storageType = checkOneOf(this, 'storage.type', storage.type, ['memory', 'elasticsearch'] as const);
-    const { config, secrets, env, mounts, volumes } = this.storageConfig(storage);
-
-    const defaultReplicas = this.storageType === 'elasticsearch' && profile === 'production' ? 2 : 1;
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? defaultReplicas, 1);
-    check(this.replicas === 1 || this.storageType === 'elasticsearch', this, 'replicas', this.replicas,
+    check(props.storage !== undefined, this, 'storage', 'undefined',
+      'is required: { type: "elasticsearch", elasticsearch, credentialsSecret?, caSecret? } (or { type: "memory" } to accept losing every trace on restart)');
+    const storageType = checkOneOf(this, 'storage.type', props.storage.type, ['memory', 'elasticsearch'] as const);
+    const storage = this.storageConfig(props.storage);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? (storageType === 'elasticsearch' ? 2 : 1), 1);
+    check(replicas === 1 || storageType === 'elasticsearch', this, 'replicas', replicas,
       'must be 1 with memory storage: each replica would keep its own traces and the UI would show a random part of them');
+    const selector = selectorLabels({ name: 'jaeger', instance: name, component: 'all-in-one' });
+    const labels = standardLabels({ name: 'jaeger', instance: name, component: 'all-in-one', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(image) });
+    const elasticsearch = props.storage.type === 'elasticsearch' ? props.storage.elasticsearch : undefined;
+    return {
+      name, namespace, image, resources, monitoringNamespace, storageType, storage, replicas, selectorLabels: selector, labels,
+      allowFrom: props.allowFrom, uiAllowFrom: props.uiAllowFrom, elasticsearch,
+    };
+  }
 
-    this.selectorLabels = selectorLabels({ name: 'jaeger', instance: this.name, component: 'all-in-one' });
-    const labels = standardLabels({ name: 'jaeger', instance: this.name, component: 'all-in-one', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
-    this.otlpGrpcEndpoint = `${this.name}.${this.namespace}.svc:${JAEGER_PORTS.otlpGrpc}`;
-    this.otlpHttpEndpoint = `http://${this.name}.${this.namespace}.svc:${JAEGER_PORTS.otlpHttp}`;
-
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: false,
-    });
-
-    this.configMap = contentAddressedConfigMap(this, 'Config', { baseName: `${this.name}-config`, labels, data: { 'config.yaml': renderJaegerConfig(config) } });
-
+  private createDeployment(r: ResolvedJaeger): k8s.KubeDeployment {
+    const { labels, resources } = r;
+    const { secrets, env, mounts, volumes } = r.storage;
     const health = httpProbe(JAEGER_HEALTH_PATH, 'health', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
-    const ports: Array<[string, number]> = [
-      ['otlp-grpc', JAEGER_PORTS.otlpGrpc], ['otlp-http', JAEGER_PORTS.otlpHttp], ['query', JAEGER_PORTS.queryHttp],
-      ['query-grpc', JAEGER_PORTS.queryGrpc], ['health', JAEGER_PORTS.health], ['metrics', JAEGER_PORTS.metrics],
-    ];
-    this.deployment = stackDeployment(this, {
+    return stackDeployment(this, {
       name: this.name,
       labels,
       selectorLabels: this.selectorLabels,
@@ -210,7 +270,7 @@ export class Jaeger extends PlatformWorkload {
           imagePullPolicy: 'IfNotPresent',
           args: [`--config=${CONFIG_DIR}/config.yaml`],
           env: env.length > 0 ? env : undefined,
-          ports: ports.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
+          ports: CONTAINER_PORTS.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' })),
           resources: toResourceRequirements(resources),
           securityContext: restrictedContainerSecurityContext(),
           readinessProbe: health,
@@ -229,68 +289,48 @@ export class Jaeger extends PlatformWorkload {
       },
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
+  }
+
+  /** Every port but the health check's; gRPC ports say so (`appProtocol`). */
+  private createService(r: ResolvedJaeger): k8s.KubeService {
+    const labels = r.labels;
+    return new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
       spec: {
         selector: this.selectorLabels,
-        ports: ports.filter(([name]) => name !== 'health').map(([name, port]) => ({
+        ports: CONTAINER_PORTS.filter(([name]) => name !== 'health').map(([name, port]) => ({
           ...namedServicePort(name, port), protocol: 'TCP', ...(name.endsWith('grpc') ? { appProtocol: 'grpc' } : {}),
         })),
       },
     });
-
-    const otlp = [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp];
-    const query = [JAEGER_PORTS.queryHttp, JAEGER_PORTS.queryGrpc];
-    const allowFrom = props.allowFrom?.flatMap((peer, i) => this.admitPorts(`allowFrom[${i}]`, peer, otlp, 'jaeger otlp'));
-    const uiAllowFrom = props.uiAllowFrom?.flatMap((peer, i) => this.admitPorts(`uiAllowFrom[${i}]`, peer, query, 'jaeger query'));
-    this.allowFromGiven = allowFrom !== undefined;
-    this.networkPolicy = clientIngressPolicy(this, {
-      name: this.name,
-      labels,
-      selectorLabels: this.selectorLabels,
-      rules: () => [
-        clientRule(allowFrom === undefined ? undefined : [...allowFrom, ...this.clients], otlp),
-        clientRule(uiAllowFrom, query),
-        namespaceRule(monitoringNamespace, [JAEGER_PORTS.metrics]),
-      ],
-    });
-    for (const [given, ports, what] of [[allowFrom, otlp, 'otlp'], [uiAllowFrom, query, 'query']] as const) {
-      if (given === undefined) for (const port of ports) this.flowDeclarations.addOpen({ name: `jaeger ${what}`, to: this.podRef, port });
-    }
-    this.declareScrape(monitoringNamespace, JAEGER_PORTS.metrics);
-    if (storage.type === 'elasticsearch' && storage.elasticsearch.podRef && typeof storage.elasticsearch.allowClient === 'function') {
-      storage.elasticsearch.allowClient(this);
-      this.flowDeclarations.add({ name: 'jaeger -> elasticsearch http', from: this.podRef, to: storage.elasticsearch.podRef, port: elasticsearchPort(storage.elasticsearch.url) });
-    }
-    this.flowDeclarations.annotate(this.deployment);
-
-    if (this.replicas > 1) {
-      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', { name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1 });
-    }
-
-    this.metricsEndpoint = { component: 'jaeger', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics', path: '/metrics' };
   }
 
   /**
-   * Lets `peer` (a label selector, a cdk8s-plus-27 workload or a construct of this library) send
-   * traces (OTLP); only changes the NetworkPolicy when `allowFrom` was given (otherwise every pod may).
+   * The clients of `ports`: the peers of `prop` (`allowFrom`, `uiAllowFrom`) admitted, or, when the
+   * prop is unset, any pod (declared as open ports named `jaeger <what>`). A local adapter over
+   * {@link ClientAccess}: the open ports keep their one name per port set.
    */
-  public allowClient(peer: ClientPeer): void {
-    const resolved = this.admitPorts('allowClient', peer, [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp], 'jaeger otlp');
-    if (this.allowFromGiven) this.clients.push(...resolved);
+  private admitPeers(peers: readonly ClientPeer[] | undefined, prop: string, ports: readonly number[], what: string): ClientAccess {
+    const open = peers === undefined ? 'any-pod' : 'none';
+    const access = new ClientAccess((p, peer, port, target) => this.admitClient(p, peer, port, target), { ports, target: (port) => `jaeger ${what} ${port}`, open });
+    peers?.forEach((peer, i) => access.admit(`${prop}[${i}]`, peer));
+    if (open === 'any-pod') for (const port of ports) this.flowDeclarations.addOpen({ name: `jaeger ${what}`, to: this.podRef, port });
+    return access;
   }
 
-  /** {@link admitClient} on each of `ports`; the resolved peers once. */
-  private admitPorts(prop: string, peer: ClientPeer, ports: number[], target: string): ResolvedPeer[] {
-    const [first, ...rest] = ports;
-    const resolved = this.admitClient(prop, peer, first, `${target} ${first}`);
-    for (const port of rest) this.admitClient(prop, peer, port, `${target} ${port}`);
-    return resolved;
+  /** The scrape, the flow to Elasticsearch (admitted there), and the annotation. */
+  private declareFlows(r: ResolvedJaeger): void {
+    this.declareScrape(r.monitoringNamespace, JAEGER_PORTS.metrics);
+    const es = r.elasticsearch;
+    if (es && es.podRef && typeof es.allowClient === 'function') {
+      es.allowClient(this);
+      this.flowDeclarations.add({ name: 'jaeger -> elasticsearch http', from: this.podRef, to: es.podRef, port: elasticsearchPort(es.url) });
+    }
+    this.flowDeclarations.annotate(this.deployment);
   }
 
-  private storageConfig(storage: JaegerStorage): {
-    config: JaegerStorageConfig; secrets: string[]; env: k8s.EnvVar[]; mounts: k8s.VolumeMount[]; volumes: k8s.Volume[];
-  } {
+  /** The storage section of the configuration and the Secrets, env, mounts and volumes it needs. */
+  private storageConfig(storage: JaegerStorage): ResolvedStorage {
     if (storage.type === 'memory') {
       const maxTraces = checkInteger(this, 'storage.maxTraces', storage.maxTraces ?? JAEGER_DEFAULT_MAX_TRACES, 1);
       return { config: { type: 'memory', maxTraces }, secrets: [], env: [], mounts: [], volumes: [] };

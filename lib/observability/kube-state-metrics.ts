@@ -8,11 +8,10 @@ import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { NOBODY, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkCidr, checkDnsLabel, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkCidr, checkDnsLabel, checkLabelValue, checkPinnedImage } from '../core/validation';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
 import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
-import { STACK_PROFILES, StackProfile } from './prometheus-common';
 
 /** Pinned kube-state-metrics: v2.20.0 (2026-08-17) is built with client-go 1.36 (upstream compatibility matrix), the latest release, the only one its maintainers support. */
 export const KUBE_STATE_METRICS_DEFAULT_IMAGE = 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0';
@@ -78,11 +77,8 @@ export const KUBE_STATE_METRICS_DEFAULT_RESOURCES: readonly string[] = [
 /** Resources the platform's alerts and dashboards read: they cannot be left out. */
 export const KUBE_STATE_METRICS_REQUIRED_RESOURCES: readonly string[] = ['daemonsets', 'deployments', 'pods', 'statefulsets'];
 
-/** Default resources per profile (upstream gives none; ~250Mi for a few thousand objects). */
-export const KUBE_STATE_METRICS_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-  dev: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-};
+/** Default CPU and memory (upstream gives none; ~250Mi for a few thousand objects). */
+export const KUBE_STATE_METRICS_DEFAULT_COMPUTE_RESOURCES: ComputeResources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
 
 /** Props of {@link KubeStateMetrics}. */
 export interface KubeStateMetricsProps {
@@ -95,9 +91,7 @@ export interface KubeStateMetricsProps {
    * Must include {@link KUBE_STATE_METRICS_REQUIRED_RESOURCES}. @default KUBE_STATE_METRICS_DEFAULT_RESOURCES
    */
   readonly resources?: string[];
-  /** Sizes. @default 'production' */
-  readonly profile?: StackProfile;
-  /** CPU and memory. @default KUBE_STATE_METRICS_RESOURCES[profile] */
+  /** CPU and memory. @default requests 50m / 128Mi, limits 500m / 512Mi (KUBE_STATE_METRICS_DEFAULT_COMPUTE_RESOURCES) */
   readonly computeResources?: ComputeResources;
   /** Namespace whose pods (Prometheus) may scrape it. @default 'monitoring' */
   readonly monitoringNamespace?: string;
@@ -108,6 +102,20 @@ export interface KubeStateMetricsProps {
   readonly apiServerCidr?: string;
   /** `app.kubernetes.io/part-of` label. @default - not set */
   readonly partOf?: string;
+}
+
+/** {@link KubeStateMetricsProps} after validation and defaults. */
+interface ResolvedKubeStateMetrics {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly compute: ComputeResources;
+  readonly monitoringNamespace: string;
+  readonly apiServerCidr: string;
+  /** Sorted. */
+  readonly exportedResources: readonly string[];
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
 }
 
 /**
@@ -143,43 +151,75 @@ export class KubeStateMetrics extends PlatformWorkload implements IDeclaresIpEgr
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps = {}) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'kube-state-metrics');
-    this.namespace = namespaceOf(this);
-    this.image = checkPinnedImage(this, 'image', props.image ?? KUBE_STATE_METRICS_DEFAULT_IMAGE);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    const compute = checkResources(this, 'computeResources', props.computeResources ?? KUBE_STATE_METRICS_RESOURCES[profile]);
+    const r = this.resolve(props);
+    ({ name: this.name, namespace: this.namespace, image: this.image, exportedResources: this.exportedResources, selectorLabels: this.selectorLabels } = r);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: r.labels },
+      automountServiceAccountToken: false,
+    });
+    ({ clusterRole: this.clusterRole, binding: this.clusterRoleBinding } = this.createClusterRole(r));
+    this.deployment = this.createDeployment(r);
+    this.service = this.createService(r);
+    const ports = [KUBE_STATE_METRICS_PORTS.metrics, KUBE_STATE_METRICS_PORTS.telemetry];
+    this.networkPolicy = metricsIngressPolicy(this, { name: this.name, labels: r.labels, selectorLabels: this.selectorLabels, monitoringNamespace: r.monitoringNamespace, ports });
+    // Object metrics (what the alerts read) and its own telemetry, both for Prometheus.
+    this.declareScrape(r.monitoringNamespace, KUBE_STATE_METRICS_PORTS.metrics);
+    this.declareScrape(r.monitoringNamespace, KUBE_STATE_METRICS_PORTS.telemetry, this.podRef, 'kube-state-metrics telemetry');
+    this.flowDeclarations.annotate(this.deployment);
+    this.egress = [apiServerEgress(this, r.apiServerCidr)];
+    this.metricsEndpoint = {
+      component: 'kube-state-metrics', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http-metrics', path: '/metrics', honorLabels: true,
+    };
+  }
+
+  /** Egress to the API server: it lists and watches the exported resources. */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
+  }
+
+  /** Every check and default, before any object. */
+  private resolve(props: KubeStateMetricsProps): ResolvedKubeStateMetrics {
+    const name = checkDnsLabel(this, 'name', props.name ?? 'kube-state-metrics');
+    const namespace = namespaceOf(this);
+    const image = checkPinnedImage(this, 'image', props.image ?? KUBE_STATE_METRICS_DEFAULT_IMAGE);
+    const compute = checkResources(this, 'computeResources', props.computeResources ?? KUBE_STATE_METRICS_DEFAULT_COMPUTE_RESOURCES);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
-    const requested = props.resources ?? [...KUBE_STATE_METRICS_DEFAULT_RESOURCES];
+    const exportedResources = this.resolveExportedResources(props.resources ?? [...KUBE_STATE_METRICS_DEFAULT_RESOURCES]);
+    const selector = selectorLabels({ name: 'kube-state-metrics', instance: name, component: 'exporter' });
+    const labels = standardLabels({ name: 'kube-state-metrics', instance: name, component: 'exporter', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(image) });
+    return { name, namespace, image, compute, monitoringNamespace, apiServerCidr, exportedResources, selectorLabels: selector, labels };
+  }
+
+  /** Known resources, including the required ones; sorted, each once. */
+  private resolveExportedResources(requested: string[]): readonly string[] {
     check(Array.isArray(requested), this, 'resources', String(requested), 'must be a list of kube-state-metrics resource names');
     requested.forEach((r, i) => check(Object.prototype.hasOwnProperty.call(KUBE_STATE_METRICS_RESOURCE_GROUPS, r), this, `resources[${i}]`, r,
       `must be a kube-state-metrics v2.20 resource: ${Object.keys(KUBE_STATE_METRICS_RESOURCE_GROUPS).join(', ')}`));
     const missing = KUBE_STATE_METRICS_REQUIRED_RESOURCES.filter((r) => !requested.includes(r));
     check(missing.length === 0, this, 'resources', requested.join(','), `must include ${missing.join(', ')}: the platform's rollout alerts and dashboards read them`);
-    this.exportedResources = [...new Set(requested)].sort();
+    return [...new Set(requested)].sort();
+  }
 
-    this.selectorLabels = selectorLabels({ name: 'kube-state-metrics', instance: this.name, component: 'exporter' });
-    const labels = standardLabels({ name: 'kube-state-metrics', instance: this.name, component: 'exporter', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
-
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: false,
-    });
-
+  private createClusterRole(r: ResolvedKubeStateMetrics): { clusterRole: k8s.KubeClusterRole; binding: k8s.KubeClusterRoleBinding } {
+    const labels = r.labels;
     // One rule per API group, resources sorted: list/watch only, exactly what --resources exports.
     const byGroup = new Map<string, string[]>();
-    for (const r of this.exportedResources) {
-      const group = KUBE_STATE_METRICS_RESOURCE_GROUPS[r];
-      byGroup.set(group, [...(byGroup.get(group) ?? []), r]);
+    for (const resource of this.exportedResources) {
+      const group = KUBE_STATE_METRICS_RESOURCE_GROUPS[resource];
+      byGroup.set(group, [...(byGroup.get(group) ?? []), resource]);
     }
-    ({ clusterRole: this.clusterRole, binding: this.clusterRoleBinding } = bindClusterRole(this, {
+    return bindClusterRole(this, {
       name: `${this.namespace}-${this.name}`,
       labels,
       rules: [...byGroup.keys()].sort().map((group) => ({ apiGroups: [group], resources: byGroup.get(group)!, verbs: ['list', 'watch'] })),
       serviceAccount: { name: this.serviceAccount.name, namespace: this.namespace },
-    }));
+    });
+  }
 
-    this.deployment = stackDeployment(this, {
+  private createDeployment(r: ResolvedKubeStateMetrics): k8s.KubeDeployment {
+    const { labels, compute } = r;
+    return stackDeployment(this, {
       name: this.name,
       labels,
       selectorLabels: this.selectorLabels,
@@ -210,8 +250,12 @@ export class KubeStateMetrics extends PlatformWorkload implements IDeclaresIpEgr
         }],
       },
     });
+  }
 
-    this.service = new k8s.KubeService(this, 'Service', {
+  /** Headless, as upstream: `http-metrics` 8080 and `telemetry` 8081. */
+  private createService(r: ResolvedKubeStateMetrics): k8s.KubeService {
+    const labels = r.labels;
+    return new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
       spec: {
         clusterIp: 'None',
@@ -222,28 +266,5 @@ export class KubeStateMetrics extends PlatformWorkload implements IDeclaresIpEgr
         ],
       },
     });
-
-    const ports = [KUBE_STATE_METRICS_PORTS.metrics, KUBE_STATE_METRICS_PORTS.telemetry];
-    this.networkPolicy = metricsIngressPolicy(this, { name: this.name, labels, selectorLabels: this.selectorLabels, monitoringNamespace, ports });
-    // Object metrics (what the alerts read) and its own telemetry, both for Prometheus.
-    this.declareScrape(monitoringNamespace, KUBE_STATE_METRICS_PORTS.metrics);
-    this.declareScrape(monitoringNamespace, KUBE_STATE_METRICS_PORTS.telemetry, this.podRef, 'kube-state-metrics telemetry');
-    this.flowDeclarations.annotate(this.deployment);
-    this.egress = [apiServerEgress(this, apiServerCidr)];
-
-    this.metricsEndpoint = {
-      component: 'kube-state-metrics',
-      namespace: this.namespace,
-      via: 'service',
-      selector: this.selectorLabels,
-      portName: 'http-metrics',
-      path: '/metrics',
-      honorLabels: true,
-    };
-  }
-
-  /** Egress to the API server: it lists and watches the exported resources. */
-  public ipEgress(): IpEgress[] {
-    return copyIpEgress(this.egress);
   }
 }

@@ -14,7 +14,6 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkCidr, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { apiServerEgress, bindClusterRole, copyIpEgress, stackDeployment } from './common';
-import { STACK_PROFILES, StackProfile } from './prometheus-common';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
 
@@ -37,11 +36,8 @@ export const METRICS_SERVER_KUBELET_PORT = 10250;
 /** uid upstream's manifests run the image as (the Dockerfile says 65534; either works). */
 export const METRICS_SERVER_UID = 1000;
 
-/** Default resources per profile (upstream requests 100m / 200Mi for ~100 nodes). */
-export const METRICS_SERVER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '400Mi' } },
-  dev: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '200Mi' } },
-};
+/** Default resources (upstream requests 100m / 200Mi for ~100 nodes). */
+export const METRICS_SERVER_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '400Mi' } };
 
 /**
  * A serving certificate for the aggregated API instead of the self-signed one: the API server
@@ -60,11 +56,9 @@ export interface MetricsServerProps {
   readonly name?: string;
   /** Pinned image. @default METRICS_SERVER_DEFAULT_IMAGE */
   readonly image?: string;
-  /** Sizes; production runs 2 replicas with a PDB (upstream's high-availability manifest). @default 'production' */
-  readonly profile?: StackProfile;
-  /** @default 2 in production, 1 in dev */
+  /** Replicas; more than one get hard anti-affinity and a PDB (upstream's high-availability manifest). @default 2 */
   readonly replicas?: number;
-  /** CPU and memory. @default METRICS_SERVER_RESOURCES[profile] */
+  /** CPU and memory. @default requests 100m / 200Mi, limits 1 CPU / 400Mi (METRICS_SERVER_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
   /** Node address types to reach kubelets by, in order. @default ['InternalIP', 'ExternalIP', 'Hostname'] (upstream) */
   readonly kubeletPreferredAddressTypes?: Array<'InternalIP' | 'ExternalIP' | 'Hostname' | 'InternalDNS' | 'ExternalDNS'>;
@@ -107,6 +101,22 @@ export function metricsApiServiceEmitters(root: IConstruct): string[] {
     .map((c) => c.node.path);
 }
 
+/** {@link MetricsServerProps} after validation and defaults. */
+interface ResolvedMetricsServer {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly replicas: number;
+  readonly resources: ComputeResources;
+  readonly addressTypes: readonly string[];
+  readonly insecureKubelet: boolean;
+  readonly apiServerCidr: string;
+  readonly nodeCidr: string;
+  readonly cert?: MetricsServerServingCertificate;
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
 /**
  * metrics-server (SPEC §12): the resource metrics API (`v1beta1.metrics.k8s.io`) that `kubectl top`
  * and HorizontalPodAutoscalers on CPU/memory read. Upstream's `manifests/base` as a construct:
@@ -115,7 +125,7 @@ export function metricsApiServiceEmitters(root: IConstruct): string[] {
  * emptyDir, `system-cluster-critical`), ServiceAccount (token: it calls the API), ClusterRoles
  * `system:aggregated-metrics-reader` (aggregated into view/edit/admin) and `system:metrics-server`,
  * the auth-delegator ClusterRoleBinding, the RoleBinding to `extension-apiserver-authentication-reader`
- * in kube-system, Service 443 → `https`, and the APIService. Production: 2 replicas on separate
+ * in kube-system, Service 443 → `https`, and the APIService. By default 2 replicas on separate
  * nodes with a PDB (upstream's high-availability manifest).
  *
  * APIService TLS: metrics-server generates a self-signed certificate at start, which no CA bundle
@@ -146,38 +156,69 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
   constructor(scope: Construct, id: string, props: MetricsServerProps = {}) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'metrics-server');
-    this.namespace = namespaceOf(this);
-    this.image = checkPinnedImage(this, 'image', props.image ?? METRICS_SERVER_DEFAULT_IMAGE);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? (profile === 'production' ? 2 : 1), 1);
-    const resources = checkResources(this, 'resources', props.resources ?? METRICS_SERVER_RESOURCES[profile]);
+    const r = this.resolve(props);
+    ({ name: this.name, namespace: this.namespace, image: this.image, replicas: this.replicas, selectorLabels: this.selectorLabels } = r);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: r.labels },
+      automountServiceAccountToken: false,
+    });
+    ({ aggregatedReaderRole: this.aggregatedReaderRole, clusterRole: this.clusterRole } = this.createRbac(r));
+    this.deployment = this.createDeployment(r);
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels: r.labels },
+      spec: { selector: this.selectorLabels, ports: [{ ...namedServicePort('https', 443), protocol: 'TCP', appProtocol: 'https' }] },
+    });
+    this.apiService = this.createApiService(r);
+    this.networkPolicy = this.createNetworkPolicy(r);
+    if (this.replicas > 1) {
+      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', { name: `${this.name}-pdb`, labels: r.labels, selector: this.selectorLabels, maxUnavailable: 1 });
+    }
+    // No pod connects to it (the API server is no pod) and it connects to none: no flows, only
+    // egress to the API server and the kubelets, by address.
+    this.flowDeclarations.annotate(this.deployment);
+    this.egress = [
+      apiServerEgress(this, r.apiServerCidr),
+      { name: `${this.name}-kubelets`, namespace: this.namespace, podLabels: { ...this.selectorLabels }, cidr: r.nodeCidr, ports: [METRICS_SERVER_KUBELET_PORT] },
+    ];
+    this.addSingleApiServiceValidation();
+  }
+
+  /** Egress to the API server (reads nodes and pods, delegates authentication) and to every kubelet (10250). */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
+  }
+  /** Every check and default, before any object. */
+  private resolve(props: MetricsServerProps): ResolvedMetricsServer {
+    const name = checkDnsLabel(this, 'name', props.name ?? 'metrics-server');
+    const namespace = namespaceOf(this);
+    const image = checkPinnedImage(this, 'image', props.image ?? METRICS_SERVER_DEFAULT_IMAGE);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? 2, 1);
+    const resources = checkResources(this, 'resources', props.resources ?? METRICS_SERVER_DEFAULT_RESOURCES);
     const addressTypes = props.kubeletPreferredAddressTypes ?? ['InternalIP', 'ExternalIP', 'Hostname'];
     check(Array.isArray(addressTypes) && addressTypes.length > 0, this, 'kubeletPreferredAddressTypes', String(addressTypes), 'must list at least one node address type');
     addressTypes.forEach((t, i) => checkOneOf(this, `kubeletPreferredAddressTypes[${i}]`, t, ADDRESS_TYPES));
     const insecureKubelet = props.kubeletInsecureTls ?? false;
     check(typeof insecureKubelet === 'boolean', this, 'kubeletInsecureTls', insecureKubelet, 'must be true or false');
-    const cidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
+    const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
     const nodeCidr = checkCidr(this, 'nodeCidr', props.nodeCidr ?? ANY_IPV4);
     const cert = props.servingCertificate;
     if (cert) {
       checkDnsSubdomain(this, 'servingCertificate.secretName', cert.secretName);
       check(typeof cert.caBundle === 'string' && BASE64.test(cert.caBundle), this, 'servingCertificate.caBundle', '<redacted>', 'must be the base64 encoding of the PEM CA certificate');
     }
+    const selector = selectorLabels({ name: 'metrics-server', instance: name, component: 'metrics-api' });
+    const labels = standardLabels({ name: 'metrics-server', instance: name, component: 'metrics-api', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(image) });
+    return { name, namespace, image, replicas, resources, addressTypes, insecureKubelet, apiServerCidr, nodeCidr, cert, selectorLabels: selector, labels };
+  }
 
-    this.selectorLabels = selectorLabels({ name: 'metrics-server', instance: this.name, component: 'metrics-api' });
-    const labels = standardLabels({ name: 'metrics-server', instance: this.name, component: 'metrics-api', partOf: checkLabelValue(this, 'partOf', props.partOf), version: imageVersion(this.image) });
-
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: false,
-    });
+  /** The aggregated reader, the ClusterRole of metrics-server and its bindings (auth delegation, requestheader CA). */
+  private createRbac(r: ResolvedMetricsServer): { aggregatedReaderRole: k8s.KubeClusterRole; clusterRole: k8s.KubeClusterRole } {
+    const labels = r.labels;
     const subject = { kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace };
-
     // Upstream names: the aggregated reader must keep its system: name (what `kubectl top` users
     // get through view/edit/admin); the others are prefixed when the instance is renamed.
     const prefix = this.name === 'metrics-server' ? '' : `${this.name}:`;
-    this.aggregatedReaderRole = clusterScoped(new k8s.KubeClusterRole(this, 'AggregatedReader', {
+    const aggregatedReaderRole = clusterScoped(new k8s.KubeClusterRole(this, 'AggregatedReader', {
       metadata: {
         name: `${prefix}system:aggregated-metrics-reader`,
         labels: {
@@ -189,7 +230,7 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
       },
       rules: [{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
     }));
-    this.clusterRole = bindClusterRole(this, {
+    const clusterRole = bindClusterRole(this, {
       name: `${prefix}system:metrics-server`,
       labels,
       rules: [
@@ -209,7 +250,11 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
       subjects: [subject],
     });
+    return { aggregatedReaderRole, clusterRole };
+  }
 
+  private createDeployment(r: ResolvedMetricsServer): k8s.KubeDeployment {
+    const { labels, cert, addressTypes, insecureKubelet, resources } = r;
     const args = [
       '--cert-dir=/tmp',
       `--secure-port=${METRICS_SERVER_PORT}`,
@@ -234,7 +279,7 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
         ...(cert ? [{ name: 'tls', mountPath: '/etc/metrics-server/tls', readOnly: true }] : []),
       ],
     };
-    this.deployment = stackDeployment(this, {
+    return stackDeployment(this, {
       name: this.name,
       labels,
       selectorLabels: this.selectorLabels,
@@ -256,13 +301,11 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
         ],
       },
     });
+  }
 
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, labels },
-      spec: { selector: this.selectorLabels, ports: [{ ...namedServicePort('https', 443), protocol: 'TCP', appProtocol: 'https' }] },
-    });
-
-    this.apiService = clusterScoped(new k8s.KubeApiService(this, 'ApiService', {
+  private createApiService(r: ResolvedMetricsServer): k8s.KubeApiService {
+    const { labels, cert } = r;
+    return clusterScoped(new k8s.KubeApiService(this, 'ApiService', {
       metadata: { name: METRICS_API_SERVICE_NAME, labels },
       spec: {
         service: { name: this.service.name, namespace: this.namespace, port: 443 },
@@ -273,8 +316,11 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
         ...(cert ? { caBundle: cert.caBundle } : { insecureSkipTlsVerify: true }),
       },
     }));
+  }
 
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+  private createNetworkPolicy(r: ResolvedMetricsServer): k8s.KubeNetworkPolicy {
+    const { labels, apiServerCidr: cidr } = r;
+    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name: this.name, labels },
       spec: {
         podSelector: { matchLabels: this.selectorLabels },
@@ -283,19 +329,10 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
         ingress: [{ from: [{ ipBlock: { cidr } }], ports: [tcpPort(METRICS_SERVER_PORT)] }],
       },
     });
+  }
 
-    if (this.replicas > 1) {
-      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', { name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1 });
-    }
-    // No pod connects to it (the API server is no pod) and it connects to none: no flows, only
-    // egress to the API server and the kubelets, by address.
-    this.flowDeclarations.annotate(this.deployment);
-    this.egress = [
-      apiServerEgress(this, cidr),
-      { name: `${this.name}-kubelets`, namespace: this.namespace, podLabels: { ...this.selectorLabels }, cidr: nodeCidr, ports: [METRICS_SERVER_KUBELET_PORT] },
-    ];
-
-    // prometheus-adapter (resource metrics) registers the same APIService: there can be only one.
+  /** prometheus-adapter (resource metrics) registers the same APIService: there can be only one. */
+  private addSingleApiServiceValidation(): void {
     this.node.addValidation({
       validate: () => {
         const others = metricsApiServiceEmitters(this.node.root).filter((path) => path !== this.apiService.node.path);
@@ -303,10 +340,5 @@ export class MetricsServer extends PlatformWorkload implements IDeclaresIpEgress
           'the API server serves metrics.k8s.io from exactly one backend; keep metrics-server or the adapter\'s resource metrics, not both');
       },
     });
-  }
-
-  /** Egress to the API server (reads nodes and pods, delegates authentication) and to every kubelet (10250). */
-  public ipEgress(): IpEgress[] {
-    return copyIpEgress(this.egress);
   }
 }

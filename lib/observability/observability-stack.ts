@@ -3,22 +3,22 @@ import { IDeclaresFlows, PodRef } from '../core/flows';
 import { FlowComposite } from '../core/flow-parts';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { ClientPeer } from '../core/network';
-import { check, checkCidr, checkDnsSubdomain } from '../core/validation';
+import { check, checkBoolean, checkCidr, checkDnsSubdomain } from '../core/validation';
 import { MetricsMonitor } from '../monitoring/metrics-monitor';
 import { copyIpEgress } from './common';
-import { Grafana } from './grafana';
-import { Jaeger, JaegerElasticsearchTarget } from './jaeger';
-import { KubeStateMetrics } from './kube-state-metrics';
+import { Grafana, GrafanaProps } from './grafana';
+import { Jaeger, JaegerElasticsearchTarget, JaegerProps, JaegerStorage } from './jaeger';
+import { KubeStateMetrics, KubeStateMetricsProps } from './kube-state-metrics';
 import { MetricsServer, MetricsServerProps } from './metrics-server';
 import { OperatorMode, PrometheusStack } from './prometheus-stack';
-import { StackProfile } from './prometheus-common';
+import { AlertmanagerProps } from './alertmanager';
+import { Prometheus, PrometheusProps } from './prometheus';
+import { PrometheusOperatorProps } from './prometheus-operator';
 import { TenantObservability } from './tenant-observability';
 import { ReadOnlyViewer } from './viewer';
 
 /** Props of {@link ObservabilityStack}. */
 export interface ObservabilityStackProps {
-  /** Sizes of every component (`dev`: one replica each, small requests). @default 'production' */
-  readonly profile?: StackProfile;
   /** The cluster's name: Prometheus' `cluster` external label. */
   readonly clusterName: string;
   /**
@@ -41,17 +41,45 @@ export interface ObservabilityStackProps {
    * prometheus-adapter's resource metrics), props tune it (kind/minikube: `{ kubeletInsecureTls: true }`).
    * @default true
    */
-  readonly metricsServer?: boolean | Omit<MetricsServerProps, 'profile' | 'apiServerCidr' | 'nodeCidr'>;
+  readonly metricsServer?: boolean | Omit<MetricsServerProps, 'apiServerCidr' | 'nodeCidr'>;
   /**
    * Where Jaeger stores traces: the platform's `Elasticsearch` (its flow is declared and admitted).
-   * Required in production; dev keeps traces in memory.
-   * @default - in memory (dev only)
+   * Required unless `tracesInMemory` is chosen.
+   * @default - none (required unless `tracesInMemory`)
    */
   readonly elasticsearch?: JaegerElasticsearchTarget;
+  /**
+   * Keep traces in Jaeger's memory instead of Elasticsearch: every trace is lost on restart (the
+   * platform's dev profile). Excludes `elasticsearch`. @default false
+   */
+  readonly tracesInMemory?: boolean;
   /** With Elasticsearch security on: existing Secrets (in this namespace) with Jaeger's user (`username`, `password`) and the CA (`ca.crt`). @default - none */
   readonly elasticsearchSecrets?: { readonly credentialsSecret?: string; readonly caSecret?: string };
   /** Who may send traces (OTLP): e.g. `{ namespace: 'apps', podLabels: {} }`; more with {@link ObservabilityStack.admitTraces}. @default - nobody yet */
   readonly tracesFrom?: ClientPeer[];
+  /** Sizing of the Prometheus Operator (managed mode). @default - its defaults */
+  readonly operatorProps?: Pick<PrometheusOperatorProps, 'resources' | 'configReloaderResources'>;
+  /** Sizing of the Prometheus (managed mode). @default - its defaults */
+  readonly prometheusProps?: Pick<PrometheusProps, 'replicas' | 'retention' | 'storage' | 'resources' | 'antiAffinity'>;
+  /** Sizing of the Alertmanager (managed mode). @default - its defaults */
+  readonly alertmanagerProps?: Pick<AlertmanagerProps, 'replicas' | 'resources' | 'antiAffinity'>;
+  /** Sizing of Grafana (managed mode). @default - its defaults */
+  readonly grafanaProps?: Pick<GrafanaProps, 'resources'>;
+  /** Sizing of kube-state-metrics (managed mode). @default - its defaults */
+  readonly kubeStateMetricsProps?: Pick<KubeStateMetricsProps, 'computeResources'>;
+  /** Sizing of Jaeger. @default - its defaults */
+  readonly jaegerProps?: Pick<JaegerProps, 'replicas' | 'resources'>;
+}
+
+/** {@link ObservabilityStackProps} after validation and defaults. */
+interface ResolvedObservabilityStack {
+  readonly apiServerCidr: string;
+  readonly nodeCidr: string;
+  readonly grafanaAdminSecret: string;
+  /** undefined: no metrics-server. */
+  readonly metricsServer?: Omit<MetricsServerProps, 'apiServerCidr' | 'nodeCidr'>;
+  readonly traceStorage: JaegerStorage;
+  readonly tracesFrom: ClientPeer[];
 }
 
 /**
@@ -83,47 +111,27 @@ export class ObservabilityStack extends FlowComposite implements IDeclaresIpEgre
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id);
-    const profile = props.profile ?? 'production';
-    const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
-    this.nodeCidr = checkCidr(this, 'nodeCidr', props.nodeCidr ?? ANY_IPV4);
-    check(props.tracesFrom === undefined || Array.isArray(props.tracesFrom), this, 'tracesFrom', String(props.tracesFrom), 'must be a list of clients');
-
+    const r = this.resolve(props);
+    this.nodeCidr = r.nodeCidr;
     this.prometheusStack = new PrometheusStack(this, 'prometheus', {
       clusterName: props.clusterName,
-      profile,
       operator: props.operator,
       discoveryLabels: props.discoveryLabels,
-      apiServerCidr,
+      apiServerCidr: r.apiServerCidr,
+      operatorProps: props.operatorProps,
+      prometheusProps: props.prometheusProps,
+      alertmanagerProps: props.alertmanagerProps,
     });
     this.discoveryLabels = this.prometheusStack.discoveryLabels;
     const prometheus = this.prometheusStack.prometheus;
     if (prometheus) {
-      const secretName = checkDnsSubdomain(this, 'grafanaAdminSecret', props.grafanaAdminSecret ?? 'grafana-admin');
-      this.grafana = new Grafana(this, 'grafana', { profile, admin: { secretName }, prometheus, partOf: 'monitoring', monitoringNamespace: prometheus.namespace });
-      this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', { profile, apiServerCidr, partOf: 'monitoring', monitoringNamespace: prometheus.namespace });
+      this.grafana = this.createGrafana(r, prometheus, props.grafanaProps);
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', { ...props.kubeStateMetricsProps, apiServerCidr: r.apiServerCidr, partOf: 'monitoring', monitoringNamespace: prometheus.namespace });
     }
-    if (props.metricsServer !== false) {
-      const tuned = typeof props.metricsServer === 'object' ? props.metricsServer : {};
-      this.metricsServer = new MetricsServer(this, 'metrics-server', { partOf: 'monitoring', ...tuned, profile, apiServerCidr, nodeCidr: this.nodeCidr });
-    }
-    check(profile === 'dev' || props.elasticsearch !== undefined, this, 'elasticsearch', 'undefined',
-      'is required in production: Jaeger stores traces in the platform\'s Elasticsearch (dev keeps them in memory)');
-    this.jaeger = new Jaeger(this, 'jaeger', {
-      profile,
-      // Prometheus (when the stack runs one) scrapes from its own namespace.
-      ...(prometheus ? { monitoringNamespace: prometheus.namespace } : {}),
-      storage: props.elasticsearch ? { type: 'elasticsearch', elasticsearch: props.elasticsearch, ...props.elasticsearchSecrets } : { type: 'memory' },
-      allowFrom: [...(props.tracesFrom ?? [])],
-      // The UI holds trace data and has no login: no pod may open it; `kubectl port-forward` is not subject to policies.
-      uiAllowFrom: [],
-      partOf: 'monitoring',
-    });
+    if (r.metricsServer) this.metricsServer = new MetricsServer(this, 'metrics-server', { partOf: 'monitoring', ...r.metricsServer, apiServerCidr: r.apiServerCidr, nodeCidr: r.nodeCidr });
+    this.jaeger = this.createJaeger(r, prometheus, props.jaegerProps);
     this.viewer = new ReadOnlyViewer(this, 'viewer');
-
-    for (const part of [this.grafana, this.kubeStateMetrics, this.jaeger]) {
-      if (!part) continue;
-      this.monitors.push(new MetricsMonitor(this, `monitor-${part.metricsEndpoint.component}`, { endpoint: part.metricsEndpoint, labels: this.discoveryLabels }));
-    }
+    this.createMonitors();
     this.scrape(...this.parts().filter((p) => p !== this.prometheusStack));
   }
 
@@ -165,6 +173,48 @@ export class ObservabilityStack extends FlowComposite implements IDeclaresIpEgre
       ...(this.metricsServer?.ipEgress() ?? []),
       ...copyIpEgress(this.extraEgress),
     ];
+  }
+
+  /** Every check and default, before any object. */
+  private resolve(props: ObservabilityStackProps): ResolvedObservabilityStack {
+    const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
+    const nodeCidr = checkCidr(this, 'nodeCidr', props.nodeCidr ?? ANY_IPV4);
+    check(props.tracesFrom === undefined || Array.isArray(props.tracesFrom), this, 'tracesFrom', String(props.tracesFrom), 'must be a list of clients');
+    const grafanaAdminSecret = checkDnsSubdomain(this, 'grafanaAdminSecret', props.grafanaAdminSecret ?? 'grafana-admin');
+    const inMemory = checkBoolean(this, 'tracesInMemory', props.tracesInMemory) ?? false;
+    check(inMemory || props.elasticsearch !== undefined, this, 'elasticsearch', 'undefined',
+      'is required: Jaeger stores traces in the platform\'s Elasticsearch (or set tracesInMemory: true to keep them in memory, lost on restart)');
+    check(!inMemory || props.elasticsearch === undefined, this, 'tracesInMemory', true, 'excludes elasticsearch: choose one trace storage');
+    const traceStorage: JaegerStorage = props.elasticsearch
+      ? { type: 'elasticsearch', elasticsearch: props.elasticsearch, ...props.elasticsearchSecrets }
+      : { type: 'memory' };
+    const metricsServer = props.metricsServer === false ? undefined : (typeof props.metricsServer === 'object' ? props.metricsServer : {});
+    return { apiServerCidr, nodeCidr, grafanaAdminSecret, metricsServer, traceStorage, tracesFrom: [...(props.tracesFrom ?? [])] };
+  }
+
+  private createGrafana(r: ResolvedObservabilityStack, prometheus: Prometheus, sizing: ObservabilityStackProps['grafanaProps']): Grafana {
+    return new Grafana(this, 'grafana', { ...sizing, admin: { secretName: r.grafanaAdminSecret }, prometheus, partOf: 'monitoring', monitoringNamespace: prometheus.namespace });
+  }
+
+  private createJaeger(r: ResolvedObservabilityStack, prometheus: Prometheus | undefined, sizing: ObservabilityStackProps['jaegerProps']): Jaeger {
+    return new Jaeger(this, 'jaeger', {
+      ...sizing,
+      // Prometheus (when the stack runs one) scrapes from its own namespace.
+      ...(prometheus ? { monitoringNamespace: prometheus.namespace } : {}),
+      storage: r.traceStorage,
+      allowFrom: r.tracesFrom,
+      // The UI holds trace data and has no login: no pod may open it; `kubectl port-forward` is not subject to policies.
+      uiAllowFrom: [],
+      partOf: 'monitoring',
+    });
+  }
+
+  /** Monitors of Grafana, kube-state-metrics and Jaeger. */
+  private createMonitors(): void {
+    for (const part of [this.grafana, this.kubeStateMetrics, this.jaeger]) {
+      if (!part) continue;
+      this.monitors.push(new MetricsMonitor(this, `monitor-${part.metricsEndpoint.component}`, { endpoint: part.metricsEndpoint, labels: this.discoveryLabels }));
+    }
   }
 
   protected parts(): IDeclaresFlows[] {

@@ -30,12 +30,6 @@ export const ALERTMANAGER_DEFAULT_IMAGE = `quay.io/prometheus/alertmanager:${ALE
  */
 export const PLATFORM_DISCOVERY_LABELS: Readonly<Record<string, string>> = DEFAULT_DISCOVERY_LABELS;
 
-/** Size of a component: `production` (default) or `dev` (one replica, small requests, for kind/minikube). */
-export type StackProfile = 'production' | 'dev';
-
-/** Every {@link StackProfile}, exactly as spelled. */
-export const STACK_PROFILES: readonly StackProfile[] = ['production', 'dev'];
-
 /**
  * Labels the Prometheus Operator (v0.93) puts on the pods it creates for a Prometheus named
  * `name`, that a Service or PodDisruptionBudget can select (the operator's own governing Service

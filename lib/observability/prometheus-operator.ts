@@ -7,28 +7,26 @@ import { httpProbe } from '../core/probes';
 import { checkResources, ComputeResources, toResourceRequirements } from '../core/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, NOBODY } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
-import { check, checkCidr, checkDnsLabel, checkOneOf, checkPinnedImage } from '../core/validation';
+import { check, checkCidr, checkDnsLabel, checkPinnedImage } from '../core/validation';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
 import { imageTag } from '../core/image-contract';
 import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
 import {
-  PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_VERSION, StackProfile, STACK_PROFILES,
+  PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_VERSION,
 } from './prometheus-common';
 
 /** Props of {@link PrometheusOperator}. */
 export interface PrometheusOperatorProps {
   /** Name of the Deployment, ServiceAccount and Service; the ClusterRole(Binding) is `<namespace>-<name>`. @default 'prometheus-operator' */
   readonly name?: string;
-  /** Sizes: `production` or `dev`. @default 'production' */
-  readonly profile?: StackProfile;
   /** Pinned operator image, of the release whose CRDs are vendored (v0.93). @default PROMETHEUS_OPERATOR_DEFAULT_IMAGE */
   readonly image?: string;
   /** Pinned config-reloader image the operator adds to Prometheus and Alertmanager pods. @default PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE */
   readonly configReloaderImage?: string;
-  /** CPU and memory of the operator. @default see PROMETHEUS_OPERATOR_DEFAULT_RESOURCES */
+  /** CPU and memory of the operator. @default requests 100m / 128Mi, limits 500m / 256Mi (PROMETHEUS_OPERATOR_DEFAULT_RESOURCES) */
   readonly resources?: ComputeResources;
-  /** CPU and memory of each config-reloader sidecar. @default requests 10m/32Mi, limits 100m/64Mi (dev 50m/48Mi limits) */
+  /** CPU and memory of each config-reloader sidecar. @default requests 10m / 32Mi, limits 100m / 64Mi */
   readonly configReloaderResources?: ComputeResources;
   /**
    * Where the operator reaches the Kubernetes API server (ports 443 and 6443): its {@link
@@ -39,16 +37,11 @@ export interface PrometheusOperatorProps {
   readonly monitoringNamespace?: string;
 }
 
-/** Default operator resources by profile. */
-export const PROMETHEUS_OPERATOR_DEFAULT_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-  dev: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-};
+/** Default operator resources. */
+export const PROMETHEUS_OPERATOR_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 
-const RELOADER_RESOURCES: Readonly<Record<StackProfile, ComputeResources>> = {
-  production: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
-  dev: { requests: { cpu: '5m', memory: '24Mi' }, limits: { cpu: '50m', memory: '48Mi' } },
-};
+/** Default resources of each config-reloader sidecar. */
+export const PROMETHEUS_CONFIG_RELOADER_DEFAULT_RESOURCES: ComputeResources = { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
 
 /** The operator's HTTP port (metrics, `/healthz`): `--web.listen-address=:8080`, named `http`. */
 export const PROMETHEUS_OPERATOR_PORT = 8080;
@@ -90,6 +83,21 @@ export const PROMETHEUS_OPERATOR_RULES: readonly k8s.PolicyRule[] = [
   { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get'] },
 ];
 
+/** {@link PrometheusOperatorProps} after validation and defaults. */
+interface ResolvedPrometheusOperator {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly configReloaderImage: string;
+  readonly resources: ComputeResources;
+  /** Of each config-reloader sidecar. */
+  readonly reloader: ComputeResources;
+  readonly apiServerCidr: string;
+  readonly monitoringNamespace: string;
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
 /**
  * The Prometheus Operator (SPEC §12), pinned to the release whose CRDs are vendored
  * ({@link PROMETHEUS_OPERATOR_VERSION}): a one-replica Deployment under Pod Security `restricted`
@@ -118,37 +126,58 @@ export class PrometheusOperator extends PlatformWorkload implements IDeclaresIpE
   constructor(scope: Construct, id: string, props: PrometheusOperatorProps = {}) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.namespace = namespaceOf(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? 'prometheus-operator', 52);
-    const profile = checkOneOf(this, 'profile', props.profile ?? 'production', STACK_PROFILES);
-    this.image = checkPinnedImage(this, 'image', props.image ?? PROMETHEUS_OPERATOR_DEFAULT_IMAGE);
-    this.configReloaderImage = checkPinnedImage(this, 'configReloaderImage', props.configReloaderImage ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE);
-    const minor = PROMETHEUS_OPERATOR_VERSION.split('.').slice(0, 2).join('.');
-    for (const [prop, image] of [['image', this.image], ['configReloaderImage', this.configReloaderImage]] as const) {
-      const tag = imageTag(image);
-      check(tag === undefined || tag.startsWith(`${minor}.`), this, prop, image,
-        `must be a ${minor}.x release: the vendored CRDs are those of ${PROMETHEUS_OPERATOR_VERSION} (re-vendor vendor/crds/prometheus-operator to move)`);
-    }
-    const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_OPERATOR_DEFAULT_RESOURCES[profile]);
-    const reloader = checkResources(this, 'configReloaderResources', props.configReloaderResources ?? RELOADER_RESOURCES[profile]);
-    const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
-    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? this.namespace);
-
-    this.selectorLabels = selectorLabels({ name: 'prometheus-operator', instance: this.name, component: 'controller' });
-    const labels = standardLabels({ name: 'prometheus-operator', instance: this.name, component: 'controller', partOf: 'monitoring', version: imageVersion(this.image) });
-
+    const r = this.resolve(props);
+    ({ name: this.name, namespace: this.namespace, image: this.image, configReloaderImage: this.configReloaderImage, selectorLabels: this.selectorLabels } = r);
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
+      metadata: { name: this.name, labels: r.labels },
       automountServiceAccountToken: true,
     });
     this.clusterRole = bindClusterRole(this, {
       name: `${this.namespace}-${this.name}`,
-      labels,
-      rules: PROMETHEUS_OPERATOR_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups!], resources: [...r.resources!], verbs: [...r.verbs] })),
+      labels: r.labels,
+      rules: PROMETHEUS_OPERATOR_RULES.map((rule) => ({ ...rule, apiGroups: [...rule.apiGroups!], resources: [...rule.resources!], verbs: [...rule.verbs] })),
       serviceAccount: { name: this.serviceAccount.name, namespace: this.namespace },
     }).clusterRole;
+    this.deployment = this.createDeployment(r);
+    this.service = this.createService(r);
+    this.metricsEndpoint = { component: 'prometheus-operator', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http', path: '/metrics' };
+    this.networkPolicy = metricsIngressPolicy(this, { name: this.name, labels: r.labels, selectorLabels: this.selectorLabels, monitoringNamespace: r.monitoringNamespace, ports: [PROMETHEUS_OPERATOR_PORT] });
+    this.declareScrape(r.monitoringNamespace, PROMETHEUS_OPERATOR_PORT);
+    this.flowDeclarations.annotate(this.deployment);
+    this.egress = [apiServerEgress(this, r.apiServerCidr)];
+  }
 
-    this.deployment = stackDeployment(this, {
+  /** Egress to the API server: the operator watches every namespace and writes what it generates. */
+  public ipEgress(): IpEgress[] {
+    return copyIpEgress(this.egress);
+  }
+
+  /** Every check and default, before any object; both images of the release whose CRDs are vendored. */
+  private resolve(props: PrometheusOperatorProps): ResolvedPrometheusOperator {
+    const namespace = namespaceOf(this);
+    const name = checkDnsLabel(this, 'name', props.name ?? 'prometheus-operator', 52);
+    const image = checkPinnedImage(this, 'image', props.image ?? PROMETHEUS_OPERATOR_DEFAULT_IMAGE);
+    const configReloaderImage = checkPinnedImage(this, 'configReloaderImage', props.configReloaderImage ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE);
+    const minor = PROMETHEUS_OPERATOR_VERSION.split('.').slice(0, 2).join('.');
+    for (const [prop, img] of [['image', image], ['configReloaderImage', configReloaderImage]] as const) {
+      const tag = imageTag(img);
+      check(tag === undefined || tag.startsWith(`${minor}.`), this, prop, img,
+        `must be a ${minor}.x release: the vendored CRDs are those of ${PROMETHEUS_OPERATOR_VERSION} (re-vendor vendor/crds/prometheus-operator to move)`);
+    }
+    const resources = checkResources(this, 'resources', props.resources ?? PROMETHEUS_OPERATOR_DEFAULT_RESOURCES);
+    const reloader = checkResources(this, 'configReloaderResources', props.configReloaderResources ?? PROMETHEUS_CONFIG_RELOADER_DEFAULT_RESOURCES);
+    const apiServerCidr = checkCidr(this, 'apiServerCidr', props.apiServerCidr ?? ANY_IPV4);
+    const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? namespace);
+    return {
+      name, namespace, image, configReloaderImage, resources, reloader, apiServerCidr, monitoringNamespace,
+      selectorLabels: selectorLabels({ name: 'prometheus-operator', instance: name, component: 'controller' }),
+      labels: standardLabels({ name: 'prometheus-operator', instance: name, component: 'controller', partOf: 'monitoring', version: imageVersion(image) }),
+    };
+  }
+
+  private createDeployment(r: ResolvedPrometheusOperator): k8s.KubeDeployment {
+    const { labels, resources, reloader } = r;
+    return stackDeployment(this, {
       name: this.name,
       labels,
       selectorLabels: this.selectorLabels,
@@ -182,22 +211,17 @@ export class PrometheusOperator extends PlatformWorkload implements IDeclaresIpE
         }],
       },
     });
-    this.service = new k8s.KubeService(this, 'Service', {
+  }
+
+  /** Port `http`: the operator's metrics. */
+  private createService(r: ResolvedPrometheusOperator): k8s.KubeService {
+    const labels = r.labels;
+    return new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
       spec: {
         selector: this.selectorLabels,
         ports: [{ name: 'http', port: PROMETHEUS_OPERATOR_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
-    this.metricsEndpoint = { component: 'prometheus-operator', namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'http', path: '/metrics' };
-    this.networkPolicy = metricsIngressPolicy(this, { name: this.name, labels, selectorLabels: this.selectorLabels, monitoringNamespace, ports: [PROMETHEUS_OPERATOR_PORT] });
-    this.declareScrape(monitoringNamespace, PROMETHEUS_OPERATOR_PORT);
-    this.flowDeclarations.annotate(this.deployment);
-    this.egress = [apiServerEgress(this, apiServerCidr)];
-  }
-
-  /** Egress to the API server: the operator watches every namespace and writes what it generates. */
-  public ipEgress(): IpEgress[] {
-    return copyIpEgress(this.egress);
   }
 }

@@ -9,7 +9,7 @@ import { checkKubeLabels } from '../monitoring/validation';
 import { Alertmanager, AlertmanagerProps } from './alertmanager';
 import { PrometheusOperatorCrds } from './crds';
 import { Prometheus, PrometheusProps } from './prometheus';
-import { PLATFORM_DISCOVERY_LABELS, StackProfile } from './prometheus-common';
+import { PLATFORM_DISCOVERY_LABELS } from './prometheus-common';
 import { PrometheusOperator, PrometheusOperatorProps } from './prometheus-operator';
 import { StackAlertRules } from './stack-alerts';
 
@@ -32,15 +32,16 @@ export interface PrometheusStackProps {
    * @default PLATFORM_DISCOVERY_LABELS (`prometheus: platform`)
    */
   readonly discoveryLabels?: Record<string, string>;
-  /** Sizes of every component. @default 'production' */
-  readonly profile?: StackProfile;
   /** Cluster name (Prometheus' `cluster` external label). */
   readonly clusterName: string;
   /** Emit the CRDs (managed mode only). @default true */
   readonly crds?: boolean;
-  readonly operatorProps?: Omit<PrometheusOperatorProps, 'profile'>;
-  readonly prometheusProps?: Omit<PrometheusProps, 'profile' | 'clusterName' | 'discoveryLabels' | 'alertmanager'>;
-  readonly alertmanagerProps?: Omit<AlertmanagerProps, 'profile'>;
+  /** Props of the operator (managed mode). @default - its defaults */
+  readonly operatorProps?: PrometheusOperatorProps;
+  /** Props of the Prometheus (managed mode). @default - its defaults */
+  readonly prometheusProps?: Omit<PrometheusProps, 'clusterName' | 'discoveryLabels' | 'alertmanager'>;
+  /** Props of the Alertmanager (managed mode). @default - its defaults */
+  readonly alertmanagerProps?: AlertmanagerProps;
   /**
    * `job` labels of the stack's series in `existing` mode (kube-prometheus-stack release `kps`:
    * `kps-kube-prometheus-stack-prometheus`, `...-alertmanager`, `...-operator`).
@@ -78,12 +79,11 @@ export class PrometheusStack extends FlowComposite implements IDeclaresIpEgress 
 
     if (this.mode === 'managed') {
       if (props.crds ?? true) this.crds = new PrometheusOperatorCrds(this, 'Crds');
-      this.operator = new PrometheusOperator(this, 'Operator', { apiServerCidr: props.apiServerCidr, ...props.operatorProps, profile: props.profile });
-      this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanagerProps, profile: props.profile });
+      this.operator = new PrometheusOperator(this, 'Operator', { apiServerCidr: props.apiServerCidr, ...props.operatorProps });
+      this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanagerProps });
       this.prometheus = new Prometheus(this, 'Prometheus', {
         apiServerCidr: props.apiServerCidr,
         ...props.prometheusProps,
-        profile: props.profile,
         clusterName: props.clusterName,
         discoveryLabels: this.discoveryLabels,
         alertmanager: this.alertmanager.endpoint,

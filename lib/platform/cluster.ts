@@ -17,7 +17,7 @@ import { WebApp } from '../webapp/web-app';
 import { ZookeeperEnsemble } from '../zookeeper/zookeeper-ensemble';
 import { NamespacesChart, NamespaceSpec } from './namespaces';
 import { NetworkChart } from './network';
-import { efkProfileProps, EfkOptions, kafkaProfileProps, PlatformProfile, PROFILES, webAppProfileProps, zookeeperProfileProps } from './profile';
+import { efkProfileProps, EfkOptions, kafkaProfileProps, observabilityProfileProps, PlatformProfile, PROFILES, webAppProfileProps, zookeeperProfileProps } from './profile';
 import { checkTenant, PlatformTenant, TenantOptions } from './tenant';
 
 /** Labels the Prometheus Operator puts on Prometheus pods; they run in the monitoring namespace. */
@@ -196,16 +196,17 @@ export class PlatformCluster {
       // went from seconds to minutes). Nothing in it needs an earlier chart at apply time: the CRDs
       // are applied and established first (README), Elasticsearch is only reached at run time.
       this.observabilityChart = this.chain('observability', MONITORING_NAMESPACE, true);
+      const { metricsServer: metricsServerSizing, ...sizing } = observabilityProfileProps(this.profile);
       this.observability = new ObservabilityStack(this.observabilityChart, 'stack', {
-        profile: this.profile.name,
+        ...sizing,
         clusterName: options.clusterName ?? 'platform',
         operator: options.monitoringOperator,
         discoveryLabels: options.monitoringDiscoveryLabels,
         grafanaAdminSecret: options.grafanaAdminSecret,
         apiServerCidr: options.apiServerCidr,
         nodeCidr: options.nodeCidr,
-        metricsServer: options.metricsServer,
-        elasticsearch: this.profile.name === 'production' ? this.efk.elasticsearch : undefined,
+        metricsServer: options.metricsServer === false ? false : { ...metricsServerSizing, ...(typeof options.metricsServer === 'object' ? options.metricsServer : {}) },
+        elasticsearch: sizing.tracesInMemory ? undefined : this.efk.elasticsearch,
       });
       this.observability.scrape(this.efk);
       this.observability.scrapeHostNetwork({ namespace: this.nodeExporter.namespace, labels: this.nodeExporter.selectorLabels }, this.nodeExporter.port, 'node-exporter');

@@ -3,6 +3,8 @@ import { ComputeResources } from '../core/resources';
 import { check } from '../core/validation';
 import type { EfkStackProps } from '../logging/efk-stack';
 import { KafkaClusterProps } from '../kafka/kafka-cluster';
+import type { MetricsServerProps } from '../observability/metrics-server';
+import type { ObservabilityStackProps } from '../observability/observability-stack';
 import { WebAppProps } from '../webapp/web-app';
 import { ZookeeperEnsembleProps } from '../zookeeper/zookeeper-ensemble';
 
@@ -120,5 +122,36 @@ export function efkProfileProps(profile: PlatformProfile, overrides: EfkOptions 
 // Observability stack (Prometheus Operator, Prometheus, Alertmanager, Grafana, kube-state-metrics,
 // metrics-server, Jaeger)
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * The props a profile gives the observability stack (layered under the user's options by
+ * `PlatformCluster`): production keeps every construct's defaults and stores traces in the
+ * platform's Elasticsearch; dev runs one replica of each component with small resources, keeps
+ * Prometheus data 2 days on 5Gi, and keeps traces in Jaeger's memory.
+ */
+export interface ObservabilityProfileProps extends Pick<ObservabilityStackProps,
+  'operatorProps' | 'prometheusProps' | 'alertmanagerProps' | 'grafanaProps' | 'kubeStateMetricsProps' | 'jaegerProps' | 'tracesInMemory'> {
+  /** Sizing of metrics-server (merged under the user's `metricsServer` props). */
+  readonly metricsServer: Pick<MetricsServerProps, 'replicas' | 'resources'>;
+}
+
+/** The observability stack's props of `profile` (see {@link ObservabilityProfileProps}). */
+export function observabilityProfileProps(profile: PlatformProfile): ObservabilityProfileProps {
+  if (!profile.smallResources) return { metricsServer: {} };
+  const single = { replicas: 1, antiAffinity: 'none' } as const;
+  return {
+    operatorProps: {
+      resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      configReloaderResources: { requests: { cpu: '5m', memory: '24Mi' }, limits: { cpu: '50m', memory: '48Mi' } },
+    },
+    prometheusProps: { ...single, retention: '2d', storage: { size: '5Gi' }, resources: { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '500m', memory: '768Mi' } } },
+    alertmanagerProps: { ...single, resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '128Mi' } } },
+    grafanaProps: { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '384Mi' } } },
+    kubeStateMetricsProps: { computeResources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } } },
+    metricsServer: { replicas: 1, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '200Mi' } } },
+    jaegerProps: { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
+    tracesInMemory: true,
+  };
+}
 
 // (end of observability section)

@@ -3,7 +3,7 @@ import { formatViolations, runAllChecks } from '../../lib/checks';
 import {
   Alertmanager, AlertmanagerConfiguration, AlertmanagerProps, alertmanagerConfigurationProblems, defaultAlertmanagerConfiguration, renderAlertmanagerConfiguration,
 } from '../../lib/observability';
-import { find, monitoringApp, Obj } from './prometheus-stack-support';
+import { DEV, find, monitoringApp, Obj } from './prometheus-stack-support';
 
 const build = (props: AlertmanagerProps = {}) => monitoringApp((c) => new Alertmanager(c, 'alertmanager', props)).manifests;
 
@@ -64,13 +64,13 @@ describe('Alertmanager', () => {
   test('production: 2 replicas, PDB, restricted identity; dev: 1 replica, no PDB', () => {
     expect(find(prod, 'Alertmanager').spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } });
     expect(find(prod, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'platform' });
-    const dev = build({ profile: 'dev' });
+    const dev = build({ ...DEV.alertmanagerProps });
     expect(find(dev, 'Alertmanager').spec.replicas).toBe(1);
     expect(find(dev, 'Alertmanager').spec.resources).toEqual({ requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '128Mi' } });
     expect(dev.filter((m) => m.kind === 'PodDisruptionBudget')).toEqual([]);
   });
 
-  test.each<[string, AlertmanagerProps]>([['defaults', {}], ['receivers', { configuration: withReceivers }], ['dev', { profile: 'dev' }]])('%s: passes every check', (_, props) => {
+  test.each<[string, AlertmanagerProps]>([['defaults', {}], ['receivers', { configuration: withReceivers }], ['dev', { ...DEV.alertmanagerProps }]])('%s: passes every check', (_, props) => {
     expect(formatViolations(runAllChecks(build(props)))).toBe('');
   });
 

@@ -25,11 +25,11 @@ function observability(opts: Options = {}) {
   const app = new App({ recordConstructMetadata: false });
   new NamespacesChart(app, 'namespaces', { namespaces: [{ name: 'monitoring', podSecurity: 'restricted' }, { name: 'apps', podSecurity: 'restricted' }] });
   const chart = new Chart(app, 'monitoring', { namespace: 'monitoring' });
-  const stack = new PrometheusStack(chart, 'stack', { clusterName: 'test', profile: 'production', apiServerCidr: '10.96.0.0/12' });
+  const stack = new PrometheusStack(chart, 'stack', { clusterName: 'test', apiServerCidr: '10.96.0.0/12' });
   const grafana = new Grafana(chart, 'grafana', { admin: { secretName: 'grafana-admin' }, prometheus: stack.prometheus! });
   const ksm = new KubeStateMetrics(chart, 'ksm', { apiServerCidr: '10.96.0.0/12' });
   const metricsServer = new MetricsServer(chart, 'metrics-server', { apiServerCidr: '10.96.0.0/12', nodeCidr: '192.168.0.0/16' });
-  const jaeger = new Jaeger(chart, 'jaeger', { profile: 'dev', allowFrom: [{ namespace: 'apps', podLabels: {}, name: 'apps' }], uiAllowFrom: [] });
+  const jaeger = new Jaeger(chart, 'jaeger', { storage: { type: 'memory' }, allowFrom: [{ namespace: 'apps', podLabels: {}, name: 'apps' }], uiAllowFrom: [] });
   new ReadOnlyViewer(chart, 'viewer');
   const scraped = [grafana, jaeger, ...(opts.forgetKsm ? [] : [ksm])];
   stack.scrape(...scraped);

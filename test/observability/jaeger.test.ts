@@ -5,6 +5,8 @@ import { Jaeger, JaegerProps, JAEGER_IMAGE_CONTRACT } from '../../lib/observabil
 import { NamespacesChart } from '../../lib/platform/namespaces';
 import { checkImageContracts } from '../contracts/pod-contract';
 import { find, Obj } from '../support/manifests';
+import { DEV } from './prometheus-stack-support';
+
 
 const ES = { url: 'https://elasticsearch-logging.logging.svc.cluster.local:9200', securityEnabled: true };
 const PRODUCTION: JaegerProps = { storage: { type: 'elasticsearch', elasticsearch: ES, credentialsSecret: 'jaeger-es', caSecret: 'jaeger-es-ca' } };
@@ -21,7 +23,7 @@ const podOf = (m: Obj[]) => find(m, 'Deployment', 'jaeger').spec.template.spec;
 describe('Jaeger v2', () => {
   test.each<[string, JaegerProps]>([
     ['production with Elasticsearch', PRODUCTION],
-    ['dev, all-in-one in memory', { profile: 'dev' }],
+    ['dev, all-in-one in memory', { storage: { type: 'memory' }, ...DEV.jaegerProps }],
   ])('%s passes every check and its image contract', (_name, props) => {
     const manifests = synth(props);
     expect(formatViolations(runAllChecks(manifests))).toBe('');
@@ -29,7 +31,7 @@ describe('Jaeger v2', () => {
   });
 
   test('dev: one replica, in-memory storage, the configuration from a content-addressed ConfigMap', () => {
-    const manifests = synth({ profile: 'dev' });
+    const manifests = synth({ storage: { type: 'memory' }, ...DEV.jaegerProps });
     const deployment = find(manifests, 'Deployment', 'jaeger');
     expect(deployment.spec.replicas).toBe(1);
     expect(manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(false);
@@ -86,7 +88,7 @@ describe('Jaeger v2', () => {
 
   test('NetworkPolicy: OTLP and UI from any pod by default, OTLP only from allowFrom/allowClient when given, metrics from monitoring', () => {
     const app = new App({ recordConstructMetadata: false });
-    const jaeger = new Jaeger(new Chart(app, 'monitoring', { namespace: 'monitoring' }), 'jaeger', { profile: 'dev', allowFrom: [] });
+    const jaeger = new Jaeger(new Chart(app, 'monitoring', { namespace: 'monitoring' }), 'jaeger', { storage: { type: 'memory' }, allowFrom: [] });
     jaeger.allowClient({ podLabels: { app: 'shop' }, namespace: 'apps' });
     const ingress = find(manifestsOf(app), 'NetworkPolicy', 'jaeger').spec.ingress;
     expect(ingress[0]).toEqual({
@@ -97,12 +99,28 @@ describe('Jaeger v2', () => {
   });
 
   test.each<[string, JaegerProps, RegExp]>([
-    ['production without storage', {}, /invalid storage "undefined": is required in production/],
-    ['memory storage with 2 replicas', { profile: 'dev', replicas: 2 }, /invalid replicas 2: must be 1 with memory storage/],
+    ['production without storage', {} as JaegerProps, /invalid storage "undefined": is required/],
+    ['memory storage with 2 replicas', { storage: { type: 'memory' }, replicas: 2 }, /invalid replicas 2: must be 1 with memory storage/],
     ['secured Elasticsearch without credentials', { storage: { type: 'elasticsearch', elasticsearch: ES, caSecret: 'ca' } }, /invalid storage.credentialsSecret undefined: is required/],
     ['https without a CA', { storage: { type: 'elasticsearch', elasticsearch: ES, credentialsSecret: 'c' } }, /invalid storage.caSecret undefined: is required for https/],
     ['a bad URL', { storage: { type: 'elasticsearch', elasticsearch: { url: 'elasticsearch:9200' } } }, /invalid storage.elasticsearch.url "elasticsearch:9200"/],
   ])('rejects %s', (_name, props, message) => {
     expect(() => synth(props)).toThrow(message);
+  });
+});
+
+describe('Jaeger clients', () => {
+  test('without allowFrom/uiAllowFrom: OTLP and query open to any pod, declared as open ports, rules in order', () => {
+    const app = new App({ recordConstructMetadata: false });
+    const jaeger = new Jaeger(new Chart(app, 'monitoring', { namespace: 'monitoring' }), 'jaeger', { storage: { type: 'memory' } });
+    jaeger.allowClient({ namespace: 'apps', podLabels: {}, name: 'apps' });
+    expect(jaeger.openPorts().map((o) => `${o.name} ${o.port}`)).toEqual(['jaeger otlp 4317', 'jaeger otlp 4318', 'jaeger query 16686', 'jaeger query 16685']);
+    expect(jaeger.declaredFlows().map((f) => f.name)).toEqual(['monitoring -> jaeger metrics', 'apps -> jaeger otlp 4317', 'apps -> jaeger otlp 4318']);
+    const policy = find(manifestsOf(app), 'NetworkPolicy', 'jaeger');
+    expect(policy.spec.ingress.map((r: Obj) => [r.from, r.ports.map((p: Obj) => p.port)])).toEqual([
+      [[{ namespaceSelector: {} }], [4317, 4318]],
+      [[{ namespaceSelector: {} }], [16686, 16685]],
+      [[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], [8888]],
+    ]);
   });
 });

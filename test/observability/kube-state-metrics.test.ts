@@ -7,6 +7,8 @@ import {
 import { NamespacesChart } from '../../lib/platform/namespaces';
 import { checkImageContracts } from '../contracts/pod-contract';
 import { find, Obj } from '../support/manifests';
+import { DEV } from './prometheus-stack-support';
+
 
 function synth(props: KubeStateMetricsProps = {}): { ksm: KubeStateMetrics; manifests: Manifest[] } {
   const app = new App({ recordConstructMetadata: false });
@@ -17,7 +19,7 @@ function synth(props: KubeStateMetricsProps = {}): { ksm: KubeStateMetrics; mani
 
 describe('KubeStateMetrics', () => {
   test.each(['production', 'dev'] as const)('%s profile passes every check and its image contract', (profile) => {
-    const { manifests } = synth({ profile });
+    const { manifests } = synth(profile === 'dev' ? { ...DEV.kubeStateMetricsProps } : {});
     expect(formatViolations(runAllChecks(manifests))).toBe('');
     expect(checkImageContracts(manifests, [KUBE_STATE_METRICS_IMAGE_CONTRACT])).toEqual([]);
   });

@@ -5,6 +5,8 @@ import { METRICS_API_SERVICE_NAME, MetricsServer, MetricsServerProps, METRICS_SE
 import { NamespacesChart } from '../../lib/platform/namespaces';
 import { checkImageContracts } from '../contracts/pod-contract';
 import { find } from '../support/manifests';
+import { DEV } from './prometheus-stack-support';
+
 
 function build(props: MetricsServerProps = {}): { app: App; chart: Chart; server: MetricsServer } {
   const app = new App({ recordConstructMetadata: false });
@@ -16,7 +18,7 @@ const synth = (props: MetricsServerProps = {}) => manifestsOf(build(props).app);
 
 describe('MetricsServer', () => {
   test.each(['production', 'dev'] as const)('%s profile passes every check and its image contract', (profile) => {
-    const manifests = synth({ profile });
+    const manifests = synth(profile === 'dev' ? { ...DEV.metricsServer } : {});
     expect(formatViolations(runAllChecks(manifests))).toBe('');
     expect(checkImageContracts(manifests, [METRICS_SERVER_IMAGE_CONTRACT])).toEqual([]);
     expect(find(manifests, 'Deployment', 'metrics-server').spec.replicas).toBe(profile === 'production' ? 2 : 1);

@@ -5,7 +5,7 @@ import {
 } from '../../lib/observability';
 import { imageRepository, imageTag } from '../../lib/core/image-contract';
 import { checkImageContracts } from '../contracts/pod-contract';
-import { find, monitoringApp, Obj } from './prometheus-stack-support';
+import { DEV, find, monitoringApp, Obj } from './prometheus-stack-support';
 
 const operator = (props: PrometheusOperatorProps = {}) => monitoringApp((c) => new PrometheusOperator(c, 'operator', props)).manifests;
 const stack = (props: Partial<PrometheusStackProps> = {}) => monitoringApp((c) => new PrometheusStack(c, 'stack', { clusterName: 'prod-1', ...props })).manifests;
@@ -26,7 +26,7 @@ describe('PrometheusOperator', () => {
     expect(deployment.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
-    expect(find(operator({ profile: 'dev' }), 'Deployment').spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+    expect(find(operator({ ...DEV.operatorProps }), 'Deployment').spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
   });
 
   test('least-privilege RBAC: no wildcard, writes only what the operator generates', () => {
@@ -41,7 +41,7 @@ describe('PrometheusOperator', () => {
     expect(checkImageContracts(m as Obj[], [PROMETHEUS_OPERATOR_IMAGE_CONTRACT])).toEqual([]);
   });
 
-  test.each([['production', {}], ['dev', { profile: 'dev' as const }]])('%s: passes every check', (_, props) => {
+  test.each([['production', {}], ['dev', { ...DEV.operatorProps }]])('%s: passes every check', (_, props) => {
     expect(formatViolations(runAllChecks(operator(props)))).toBe('');
   });
 });
@@ -61,7 +61,7 @@ test('every default image matches its contract (repository and tag)', () => {
 
 describe('PrometheusStack', () => {
   test.each(['production', 'dev'] as const)('%s: operator, CRDs, Prometheus, Alertmanager, 3 monitors and the stack alerts pass every check', (profile) => {
-    const m = stack({ profile });
+    const m = stack(profile === 'dev' ? { operatorProps: DEV.operatorProps, prometheusProps: DEV.prometheusProps, alertmanagerProps: DEV.alertmanagerProps } : {});
     expect(formatViolations(runAllChecks(m))).toBe('');
     const kinds = m.map((o) => o.kind);
     expect(kinds.filter((k) => k === 'ServiceMonitor')).toHaveLength(3);

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Manifest, manifestsOf } from '../../lib/checks';
 import { NamespacesChart } from '../../lib/platform/namespaces';
+import { observabilityProfileProps, PROFILES } from '../../lib/platform/profile';
 
 /** An app with a restricted `monitoring` namespace and a chart in it, where `build` adds the constructs under test. */
 export function monitoringApp(build: (chart: Chart) => void): { app: App; manifests: Manifest[] } {
@@ -19,3 +20,6 @@ export function find(manifests: Manifest[], kind: string, name?: string): Obj {
   if (found.length !== 1) throw new Error(`${found.length} ${kind} ${name ?? ''} objects`);
   return found[0] as Obj;
 }
+
+/** The dev profile's props of the stack components (what `PlatformCluster` passes in dev). */
+export const DEV = observabilityProfileProps(PROFILES.dev);

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { formatViolations, runAllChecks } from '../../lib/checks';
 import { DEFAULT_DISCOVERY_LABELS, MetricsMonitor } from '../../lib/monitoring';
 import { Prometheus, PrometheusProps, PLATFORM_DISCOVERY_LABELS } from '../../lib/observability';
-import { find, monitoringApp, Obj } from './prometheus-stack-support';
+import { DEV, find, monitoringApp, Obj } from './prometheus-stack-support';
 
 const build = (props: Partial<PrometheusProps> = {}) => monitoringApp((c: Chart) => new Prometheus(c, 'prometheus', { clusterName: 'prod-eu-1', ...props })).manifests;
 
@@ -30,7 +30,7 @@ describe('Prometheus', () => {
   });
 
   test('dev: one replica, no PDB, small', () => {
-    const dev = build({ profile: 'dev' });
+    const dev = build({ ...DEV.prometheusProps });
     expect(find(dev, 'Prometheus').spec).toMatchObject({ replicas: 1, retention: '2d', storage: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '5Gi' } } } } } });
     expect(dev.filter((m) => m.kind === 'PodDisruptionBudget')).toEqual([]);
     expect(find(dev, 'Prometheus').spec.affinity).toBeUndefined();
@@ -55,7 +55,7 @@ describe('Prometheus', () => {
   });
 
   test.each<[string, Partial<PrometheusProps>]>([
-    ['defaults', {}], ['dev', { profile: 'dev' }], ['custom storage', { storage: { size: '100Gi', storageClassName: 'fast-ssd' }, retentionSize: '80GB', replicas: 3 }],
+    ['defaults', {}], ['dev', { ...DEV.prometheusProps }], ['custom storage', { storage: { size: '100Gi', storageClassName: 'fast-ssd' }, retentionSize: '80GB', replicas: 3 }],
   ])('%s: passes every check', (_, props) => {
     expect(formatViolations(runAllChecks(build(props)))).toBe('');
   });
@@ -91,7 +91,6 @@ describe('Prometheus', () => {
     ['zero replicas', { replicas: 0 }, /replicas/],
     ['cluster as extra label', { externalLabels: { cluster: 'x' } }, /externalLabels key.*clusterName/],
     ['bad discovery label', { discoveryLabels: { 'bad key!': 'x' } }, /discoveryLabels/],
-    ['unknown profile', { profile: 'staging' as any }, /profile/],
   ])('rejects %s', (_, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
