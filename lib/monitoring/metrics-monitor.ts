@@ -10,10 +10,9 @@ import {
 } from '../../imports/servicemonitors-monitoring.coreos.com';
 import { MANAGED_BY } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
-import { check, checkBoolean, checkDnsLabel } from '../core/validation';
+import { check, checkBoolean, checkDnsLabel, checkHttpPath, checkLabels, checkPortName } from '../core/validation';
 import { DEFAULT_DISCOVERY_LABELS } from './alert-rules';
-import { checkPrometheusDuration, equalityMatchers } from './promql';
-import { checkHttpPath, checkKubeLabels, checkPortName } from './validation';
+import { checkPrometheusDuration, equalityMatchers } from '../core/promql';
 
 /** Default scrape interval of a {@link MetricsEndpoint}. */
 export const DEFAULT_SCRAPE_INTERVAL = '30s';
@@ -71,7 +70,7 @@ export class MetricsMonitor extends Construct {
       component,
       namespace: checkDnsLabel(this, `endpoint[${component}].namespace`, endpoint.namespace),
       via: endpoint.via,
-      selector: checkKubeLabels(this, `endpoint[${component}].selector`, endpoint.selector, true),
+      selector: checkLabels(this, `endpoint[${component}].selector`, endpoint.selector, true),
       portName: checkPortName(this, `endpoint[${component}].portName`, endpoint.portName),
       path: checkHttpPath(this, `endpoint[${component}].path`, endpoint.path ?? DEFAULT_METRICS_PATH),
       interval: checkPrometheusDuration(this, `endpoint[${component}].interval`, endpoint.interval ?? DEFAULT_SCRAPE_INTERVAL, 1000),
@@ -81,7 +80,7 @@ export class MetricsMonitor extends Construct {
       'must be "service" (ServiceMonitor) or "pod" (PodMonitor)');
     check(Chart.of(this).namespace !== undefined, this, 'chart namespace', 'undefined',
       'monitors live in the monitoring namespace: create their chart with { namespace: "monitoring" }');
-    const discovery = checkKubeLabels(this, 'labels', props.labels ?? DEFAULT_DISCOVERY_LABELS);
+    const discovery = checkLabels(this, 'labels', props.labels ?? DEFAULT_DISCOVERY_LABELS);
 
     this.name = component;
     this.job = component;

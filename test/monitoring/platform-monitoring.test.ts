@@ -226,7 +226,7 @@ describe('composition', () => {
     const { app, chart } = monitoringScope();
     const shop = { ...PLATFORM_ENDPOINTS[5], component: 'shop' };
     const batch = { ...PLATFORM_ENDPOINTS[5], component: 'webapp', namespace: 'batch' };
-    new PlatformMonitoring(chart, 'M', { endpoints: [shop, batch], alertProfiles: { shop: 'webapp', webapp: 'none' } });
+    new PlatformMonitoring(chart, 'M', { endpoints: [shop, batch], alertKinds: { shop: 'webapp', webapp: 'none' } });
     const groups = ruleOf(synthChecked(app, chart)).spec.groups;
     expect(groups[0].rules.map((r: any) => r.alert)).toEqual(['ShopTargetDown', 'ShopTargetsAbsent', 'ShopReplicasUnavailable', 'ShopRolloutStuck', 'ShopDeploymentMetricsAbsent']);
     expect(groups[0].rules.map((r: any) => r.annotations.runbook_url.replace(DEFAULT_RUNBOOK_BASE_URL, ''))).toEqual([
@@ -266,8 +266,8 @@ describe('invalid props are rejected with a clear message', () => {
     ['duplicate component', { endpoints: [PLATFORM_ENDPOINTS[0], { ...PLATFORM_ENDPOINTS[0], namespace: 'other' }] },
       /monitoring\/M: invalid endpoints\[\].component "zookeeper": must be unique/],
     ['bad component name', { endpoints: [{ ...PLATFORM_ENDPOINTS[0], component: 'Zoo Keeper' }] }, /invalid endpoints\[\].component "Zoo Keeper": must be a DNS label/],
-    ['unknown alert profile', { alertProfiles: { zookeeper: 'zk' as any } },
-      /invalid alertProfiles\[zookeeper\] "zk": must be one of node-exporter, zookeeper, kafka, elasticsearch, fluentd, webapp, none/],
+    ['unknown alert profile', { alertKinds: { zookeeper: 'zk' as any } },
+      /invalid alertKinds\[zookeeper\] "zk": must be one of node-exporter, zookeeper, kafka, elasticsearch, fluentd, webapp, none/],
     ['bad workload name', { workloads: { zookeeper: 'ZK' } }, /invalid workloads\[zookeeper\] "ZK": must be a DNS label/],
     ['filesystem threshold above 100', { thresholds: { filesystemFreePercent: 120 } }, /invalid thresholds.filesystemFreePercent 120: must be a percentage above 0 and below 100/],
     ['zero outstanding requests', { thresholds: { zookeeperOutstandingRequests: 0 } }, /invalid thresholds.zookeeperOutstandingRequests 0: must be an integer >= 1/],
@@ -292,8 +292,8 @@ describe('invalid props are rejected with a clear message', () => {
 
   test('a profile or workload for a component that does not exist fails synth', () => {
     const { app, chart } = monitoringScope();
-    new PlatformMonitoring(chart, 'M', { endpoints: [PLATFORM_ENDPOINTS[0]], alertProfiles: { zookeper: 'zookeeper' }, workloads: { kafka: 'kafka' } });
-    expect(() => app.synthYaml()).toThrow(/alertProfiles names unknown component "zookeper" \(known: zookeeper\)[\s\S]*workloads names unknown component "kafka"/);
+    new PlatformMonitoring(chart, 'M', { endpoints: [PLATFORM_ENDPOINTS[0]], alertKinds: { zookeper: 'zookeeper' }, workloads: { kafka: 'kafka' } });
+    expect(() => app.synthYaml()).toThrow(/alertKinds names unknown component "zookeper" \(known: zookeeper\)[\s\S]*workloads names unknown component "kafka"/);
   });
 
   test('a monitor without chart namespace', () => {

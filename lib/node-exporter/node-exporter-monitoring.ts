@@ -1,5 +1,48 @@
-import { DashboardSpec } from './model';
-import { ComponentDashboardOptions, componentSeries } from './selectors';
+import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
+import { ComponentDashboardOptions, componentSeries, DashboardSpec } from '../core/dashboard-model';
+import { MetricsContract } from '../core/metrics-contract';
+import { daemonSetAlerts } from '../core/workload-alerts';
+
+/**
+ * The monitoring of node-exporter: its metrics contract, its alert rules and its Grafana dashboard,
+ * next to its construct (kube-prometheus mixin style). lib/monitoring's alert catalogue and
+ * lib/observability/dashboards only assemble these.
+ */
+
+/** What node-exporter exports with its default collectors. */
+export const NODE_EXPORTER_METRICS: MetricsContract = {
+    source: 'prometheus/node_exporter 1.9 collectors cpu, loadavg, meminfo, filesystem, diskstats, netdev (all enabled by default)',
+    metrics: [
+      'node_cpu_seconds_total', 'node_load1', 'node_load5', 'node_load15', 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes',
+      'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly', 'node_disk_io_time_seconds_total',
+      'node_disk_read_bytes_total', 'node_disk_written_bytes_total', 'node_network_receive_bytes_total', 'node_network_transmit_bytes_total',
+    ],
+};
+
+/** node-exporter (`node_filesystem_*` from its filesystem collector) plus its DaemonSet. */
+export function nodeExporterAlerts(ctx: AlertContext): AlertRule[] {
+  const fs = `${ctx.series},fstype!="",fstype!~"tmpfs|ramfs",mountpoint!=""`;
+  const freePercent = `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} * 100`;
+  return [
+    catalogueRule(ctx, 'FilesystemSpaceLow', {
+      expr: `(\n  ${freePercent} < ${ctx.thresholds.filesystemFreePercent}\n)\nand node_filesystem_readonly{${fs}} == 0`,
+      for: '30m',
+      severity: 'warning',
+      summary: 'filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is almost full',
+      description: `Filesystem {{ $labels.device }} at {{ $labels.mountpoint }} on node {{ $labels.node }} has only {{ printf "%.1f" $value }}% space left (threshold ${ctx.thresholds.filesystemFreePercent}%).`,
+      runbook: 'Log in to node {{ $labels.node }} (kubectl debug node/{{ $labels.node }} -it --image=busybox) and run du on {{ $labels.mountpoint }}; prune images (crictl rmi --prune), old logs and unused volumes, or grow the disk.',
+    }),
+    catalogueRule(ctx, 'FilesystemFillingUp', {
+      expr: `(\n  ${freePercent} < 20\n)\nand predict_linear(node_filesystem_avail_bytes{${fs}}[6h], 4 * 3600) < 0\nand node_filesystem_readonly{${fs}} == 0`,
+      for: '1h',
+      severity: 'critical',
+      summary: 'filesystem {{ $labels.mountpoint }} on {{ $labels.node }} fills up within 4 hours',
+      description: 'At the growth rate of the last 6 hours, filesystem {{ $labels.device }} at {{ $labels.mountpoint }} on node {{ $labels.node }} is full within 4 hours ({{ printf "%.1f" $value }}% left); pods on it will be evicted and writes fail.',
+      runbook: 'Find what writes (du -x on {{ $labels.mountpoint }} on node {{ $labels.node }}, container logs, emptyDir volumes, Fluentd buffers); stop or throttle it, then free space; cordon the node if it cannot be saved in time.',
+    }),
+    ...daemonSetAlerts(ctx),
+  ];
+}
 
 /** Nodes, from node-exporter: CPU, load, memory, filesystems, disks and network per node. */
 export function nodesDashboard(opts: ComponentDashboardOptions = {}): DashboardSpec {

@@ -1,5 +1,30 @@
-import { DashboardSpec } from './model';
-import { ComponentDashboardOptions, componentSeries, KSM_SERIES } from './selectors';
+import { AlertContext, AlertRule } from '../core/alerting';
+import { ComponentDashboardOptions, componentSeries, DashboardSpec, KSM_SERIES } from '../core/dashboard-model';
+import { MetricsContract } from '../core/metrics-contract';
+import { deploymentAlerts } from '../core/workload-alerts';
+
+/**
+ * The monitoring of a WebApp: its metrics contract, its alert rules and its Grafana dashboard,
+ * next to its construct (kube-prometheus mixin style). lib/monitoring's alert catalogue and
+ * lib/observability/dashboards only assemble these.
+ */
+
+/** What podinfo (the demo web app) exports. */
+export const PODINFO_METRICS: MetricsContract = {
+    source: 'stefanprodan/podinfo 6.9.2 pkg/api/http/metrics.go (http_request_duration_seconds histogram, http_requests_total counter) and the Go client default registry (go_*, process_*)',
+    metrics: [
+      'http_requests_total', 'http_request_duration_seconds_bucket', 'http_request_duration_seconds_sum', 'http_request_duration_seconds_count',
+      'go_goroutines', 'process_resident_memory_bytes', 'process_cpu_seconds_total',
+    ],
+};
+
+/**
+ * A WebApp: availability and error rates are application-specific (add them with
+ * `addRuleGroup`); the catalogue covers its target and its Deployment's replicas and rollout.
+ */
+export function webAppAlerts(ctx: AlertContext): AlertRule[] {
+  return deploymentAlerts(ctx);
+}
 
 /** Options of {@link webAppDashboard}. */
 export interface WebAppDashboardOptions extends ComponentDashboardOptions {
