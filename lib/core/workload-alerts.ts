@@ -1,4 +1,5 @@
 import { AlertContext, AlertRule, catalogueRule } from './alerting';
+import { KUBE_STATE_METRIC, PROMETHEUS_METRIC } from './metrics-contract';
 import { promqlString } from './promql';
 
 /**
@@ -18,7 +19,7 @@ export function workloadMatchers(ctx: AlertContext, kindLabel: 'statefulset' | '
 export function targetAlerts(ctx: AlertContext): AlertRule[] {
   return [
     catalogueRule(ctx, 'TargetDown', {
-      expr: `up{${ctx.series}} == 0`,
+      expr: `${PROMETHEUS_METRIC.up}{${ctx.series}} == 0`,
       for: '5m',
       severity: 'warning',
       summary: `${ctx.component} target {{ $labels.instance }} is down`,
@@ -26,7 +27,7 @@ export function targetAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} get pod {{ $labels.pod }} -o wide; kubectl -n {{ $labels.namespace }} describe pod {{ $labels.pod }}; check the container is Ready, serves the metrics port, and that its NetworkPolicy admits the monitoring namespace.',
     }, 'TargetDown'),
     catalogueRule(ctx, 'TargetsAbsent', {
-      expr: `absent(up{${ctx.series}})`,
+      expr: `absent(${PROMETHEUS_METRIC.up}{${ctx.series}})`,
       for: '10m',
       severity: 'critical',
       summary: `no ${ctx.component} target discovered in namespace ${ctx.namespace}`,
@@ -48,7 +49,7 @@ function workloadMetricsAbsent(ctx: AlertContext, kind: 'StatefulSet' | 'DaemonS
     severity: 'warning',
     summary: `kube-state-metrics reports nothing about ${what}`,
     description: `For 15 minutes no kube-state-metrics series has described ${what}: either kube-state-metrics is not scraped (or not with honorLabels: true) or the ${kind} no longer exists. The ${ctx.component} rollout alerts are blind meanwhile.`,
-    runbook: `kubectl -n ${ctx.namespace} get ${kind.toLowerCase()}${ctx.workload ? ` ${ctx.workload}` : ''}; in Prometheus: ${metric}{namespace="${ctx.namespace}"} and up{job="kube-state-metrics"}; check the kube-state-metrics ServiceMonitor sets honorLabels: true.`,
+    runbook: `kubectl -n ${ctx.namespace} get ${kind.toLowerCase()}${ctx.workload ? ` ${ctx.workload}` : ''}; in Prometheus: ${metric}{namespace="${ctx.namespace}"} and ${PROMETHEUS_METRIC.up}{job="kube-state-metrics"}; check the kube-state-metrics ServiceMonitor sets honorLabels: true.`,
   }, `${kind}MetricsAbsent`);
 }
 
@@ -63,11 +64,11 @@ export function daemonSetAlerts(ctx: AlertContext): AlertRule[] {
     catalogueRule(ctx, 'DaemonSetRolloutStuck', {
       expr: [
         '(',
-        `  kube_daemonset_status_updated_number_scheduled{${ksm}}`,
-        `    != kube_daemonset_status_desired_number_scheduled{${ksm}}`,
+        `  ${KUBE_STATE_METRIC.kubeDaemonsetStatusUpdatedNumberScheduled}{${ksm}}`,
+        `    != ${KUBE_STATE_METRIC.kubeDaemonsetStatusDesiredNumberScheduled}{${ksm}}`,
         ')',
         'and on (namespace, daemonset)',
-        `  changes(kube_daemonset_status_updated_number_scheduled{${ksm}}[10m]) == 0`,
+        `  changes(${KUBE_STATE_METRIC.kubeDaemonsetStatusUpdatedNumberScheduled}{${ksm}}[10m]) == 0`,
       ].join('\n'),
       for: '30m',
       severity: 'warning',
@@ -76,14 +77,14 @@ export function daemonSetAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} rollout status ds/{{ $labels.daemonset }}; kubectl -n {{ $labels.namespace }} get pods -o wide to find the failing pod; fix the template or roll back with kubectl -n {{ $labels.namespace }} rollout undo ds/{{ $labels.daemonset }} --to-revision=<n> (see rollout history).',
     }, 'DaemonSetRolloutStuck'),
     catalogueRule(ctx, 'DaemonSetPodsUnavailable', {
-      expr: `kube_daemonset_status_number_unavailable{${ksm}} > 0`,
+      expr: `${KUBE_STATE_METRIC.kubeDaemonsetStatusNumberUnavailable}{${ksm}} > 0`,
       for: '15m',
       severity: 'warning',
       summary: 'DaemonSet {{ $labels.namespace }}/{{ $labels.daemonset }} has unavailable pods',
       description: '{{ $value }} nodes that should run DaemonSet {{ $labels.namespace }}/{{ $labels.daemonset }} have had no available pod for 15 minutes; those nodes are not covered.',
       runbook: `kubectl -n {{ $labels.namespace }} get pods -l ${ctx.kubectlSelector} -o wide; describe the pods that are not Ready (image pull, crash loop, host port 9100/24231 taken, a taint not tolerated).`,
     }, 'DaemonSetPodsUnavailable'),
-    workloadMetricsAbsent(ctx, 'DaemonSet', 'kube_daemonset_status_desired_number_scheduled', ksm),
+    workloadMetricsAbsent(ctx, 'DaemonSet', KUBE_STATE_METRIC.kubeDaemonsetStatusDesiredNumberScheduled, ksm),
   ];
 }
 
@@ -99,14 +100,14 @@ export function statefulSetAlerts(ctx: AlertContext): AlertRule[] {
       expr: [
         '(',
         '  max without (revision) (',
-        `    kube_statefulset_status_current_revision{${ksm}}`,
-        `      unless kube_statefulset_status_update_revision{${ksm}}`,
+        `    ${KUBE_STATE_METRIC.kubeStatefulsetStatusCurrentRevision}{${ksm}}`,
+        `      unless ${KUBE_STATE_METRIC.kubeStatefulsetStatusUpdateRevision}{${ksm}}`,
         '  )',
         '  or',
-        `  kube_statefulset_status_replicas_updated{${ksm}} < kube_statefulset_replicas{${ksm}}`,
+        `  ${KUBE_STATE_METRIC.kubeStatefulsetStatusReplicasUpdated}{${ksm}} < ${KUBE_STATE_METRIC.kubeStatefulsetReplicas}{${ksm}}`,
         ')',
         'and on (namespace, statefulset)',
-        `  changes(kube_statefulset_status_replicas_updated{${ksm}}[10m]) == 0`,
+        `  changes(${KUBE_STATE_METRIC.kubeStatefulsetStatusReplicasUpdated}{${ksm}}[10m]) == 0`,
       ].join('\n'),
       for: '30m',
       severity: 'warning',
@@ -115,14 +116,14 @@ export function statefulSetAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} rollout status sts/{{ $labels.statefulset }}; kubectl -n {{ $labels.namespace }} get sts {{ $labels.statefulset }} -o jsonpath="{.spec.updateStrategy}{.status}"; describe the highest-ordinal pod that is not Ready; fix the template (or revert it) and delete that pod so it is recreated.',
     }, 'StatefulSetRolloutStuck'),
     catalogueRule(ctx, 'StatefulSetReplicasNotReady', {
-      expr: `kube_statefulset_status_replicas_ready{${ksm}} < kube_statefulset_replicas{${ksm}}`,
+      expr: `${KUBE_STATE_METRIC.kubeStatefulsetStatusReplicasReady}{${ksm}} < ${KUBE_STATE_METRIC.kubeStatefulsetReplicas}{${ksm}}`,
       for: '15m',
       severity: 'warning',
       summary: 'StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has replicas not ready',
       description: 'Only {{ $value }} replicas of StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} have been Ready for 15 minutes; one more failure may cost the quorum or data redundancy.',
       runbook: 'kubectl -n {{ $labels.namespace }} get pods -o wide; describe the pods that are not Ready (PVC pending, node gone, probe failing); check PodDisruptionBudgets before draining more nodes.',
     }, 'StatefulSetReplicasNotReady'),
-    workloadMetricsAbsent(ctx, 'StatefulSet', 'kube_statefulset_replicas', ksm),
+    workloadMetricsAbsent(ctx, 'StatefulSet', KUBE_STATE_METRIC.kubeStatefulsetReplicas, ksm),
   ];
 }
 
@@ -131,7 +132,7 @@ export function deploymentAlerts(ctx: AlertContext): AlertRule[] {
   const ksm = workloadMatchers(ctx, 'deployment');
   return [
     catalogueRule(ctx, 'ReplicasUnavailable', {
-      expr: `kube_deployment_status_replicas_unavailable{${ksm}} > 0`,
+      expr: `${KUBE_STATE_METRIC.kubeDeploymentStatusReplicasUnavailable}{${ksm}} > 0`,
       for: '15m',
       severity: 'warning',
       summary: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has unavailable replicas',
@@ -139,13 +140,13 @@ export function deploymentAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} get deploy,rs,pods -o wide; describe the pods that are not Ready; roll back a bad image with kubectl -n {{ $labels.namespace }} rollout undo deploy/{{ $labels.deployment }}.',
     }, 'DeploymentReplicasUnavailable'),
     catalogueRule(ctx, 'RolloutStuck', {
-      expr: `kube_deployment_status_condition{${ksm},condition="Progressing",status="false"} == 1`,
+      expr: `${KUBE_STATE_METRIC.kubeDeploymentStatusCondition}{${ksm},condition="Progressing",status="false"} == 1`,
       for: '5m',
       severity: 'warning',
       summary: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} rollout exceeded its progress deadline',
       description: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} reports Progressing=False (ProgressDeadlineExceeded): new pods do not become Ready and the rollout has stopped.',
       runbook: 'kubectl -n {{ $labels.namespace }} rollout status deploy/{{ $labels.deployment }}; kubectl -n {{ $labels.namespace }} rollout history deploy/{{ $labels.deployment }}; kubectl -n {{ $labels.namespace }} rollout undo deploy/{{ $labels.deployment }}.',
     }, 'DeploymentRolloutStuck'),
-    workloadMetricsAbsent(ctx, 'Deployment', 'kube_deployment_status_replicas_unavailable', ksm),
+    workloadMetricsAbsent(ctx, 'Deployment', KUBE_STATE_METRIC.kubeDeploymentStatusReplicasUnavailable, ksm),
   ];
 }

@@ -1,6 +1,6 @@
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec, KSM_SERIES } from '../core/dashboard-model';
-import { MetricsContract } from '../core/metrics-contract';
+import { KUBE_STATE_METRIC, MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
 import { statefulSetAlerts } from '../core/workload-alerts';
 
 /**
@@ -10,15 +10,40 @@ import { statefulSetAlerts } from '../core/workload-alerts';
  */
 
 /** What ZooKeeper's native Prometheus provider (and its JVM) exports. */
+/** The metric names ZooKeeper's native Prometheus provider (and its JVM) exports. Each name is written here once; the alerts and the dashboard read it from here. */
+export const ZOOKEEPER_METRIC = Object.freeze({
+  znodeCount: 'znode_count',
+  watchCount: 'watch_count',
+  ephemeralsCount: 'ephemerals_count',
+  approximateDataSize: 'approximate_data_size',
+  outstandingRequests: 'outstanding_requests',
+  avgLatency: 'avg_latency',
+  minLatency: 'min_latency',
+  maxLatency: 'max_latency',
+  packetsReceived: 'packets_received',
+  packetsSent: 'packets_sent',
+  numAliveConnections: 'num_alive_connections',
+  openFileDescriptorCount: 'open_file_descriptor_count',
+  uptime: 'uptime',
+  quorumSize: 'quorum_size',
+  leaderUptime: 'leader_uptime',
+  learners: 'learners',
+  syncedFollowers: 'synced_followers',
+  pendingSyncs: 'pending_syncs',
+  jvmMemoryBytesUsed: 'jvm_memory_bytes_used',
+  jvmMemoryBytesMax: 'jvm_memory_bytes_max',
+  jvmThreadsCurrent: 'jvm_threads_current',
+  jvmGcCollectionSecondsCount: 'jvm_gc_collection_seconds_count',
+  jvmGcCollectionSecondsSum: 'jvm_gc_collection_seconds_sum',
+});
+
+/** The metrics contract: the names of {@link ZOOKEEPER_METRIC} and where they were read. */
 export const ZOOKEEPER_METRICS: MetricsContract = {
-    source: 'apache/zookeeper 3.9 native Prometheus provider: ZooKeeperServer.registerMetrics (znode_count, watch_count, ephemerals_count, approximate_data_size, outstanding_requests, avg/min/max_latency, packets_received/sent, num_alive_connections, open_file_descriptor_count, uptime), QuorumZooKeeperServer (quorum_size), LeaderZooKeeperServer (leader_uptime, learners, synced_followers, pending_syncs); JVM metrics of simpleclient_hotspot (metricsProvider.exportJvmInfo, default true)',
-    metrics: [
-      'znode_count', 'watch_count', 'ephemerals_count', 'approximate_data_size', 'outstanding_requests', 'avg_latency', 'min_latency', 'max_latency',
-      'packets_received', 'packets_sent', 'num_alive_connections', 'open_file_descriptor_count', 'uptime', 'quorum_size', 'leader_uptime', 'learners',
-      'synced_followers', 'pending_syncs', 'jvm_memory_bytes_used', 'jvm_memory_bytes_max', 'jvm_threads_current', 'jvm_gc_collection_seconds_count',
-      'jvm_gc_collection_seconds_sum',
-    ],
+  source: 'apache/zookeeper 3.9 native Prometheus provider: ZooKeeperServer.registerMetrics (znode_count, watch_count, ephemerals_count, approximate_data_size, outstanding_requests, avg/min/max_latency, packets_received/sent, num_alive_connections, open_file_descriptor_count, uptime), QuorumZooKeeperServer (quorum_size), LeaderZooKeeperServer (leader_uptime, learners, synced_followers, pending_syncs); JVM metrics of simpleclient_hotspot (metricsProvider.exportJvmInfo, default true)',
+  metrics: Object.values(ZOOKEEPER_METRIC),
 };
+
+const M = ZOOKEEPER_METRIC;
 
 /**
  * ZooKeeper's native Prometheus provider (`metricsProvider.httpPort`, port 7000). A server that
@@ -31,7 +56,7 @@ export function zookeeperAlerts(ctx: AlertContext): AlertRule[] {
   const s = ctx.series;
   return [
     catalogueRule(ctx, 'NotServing', {
-      expr: `up{${s}} == 1\nunless on (job, namespace, instance)\n  znode_count{${s}}`,
+      expr: `${PROMETHEUS_METRIC.up}{${s}} == 1\nunless on (job, namespace, instance)\n  ${M.znodeCount}{${s}}`,
       for: '5m',
       severity: 'critical',
       summary: 'ZooKeeper server {{ $labels.pod }} is not serving',
@@ -41,7 +66,7 @@ export function zookeeperAlerts(ctx: AlertContext): AlertRule[] {
     catalogueRule(ctx, 'NoLeader', {
       // Counts discovered servers, not answering ones: with every JVM down `up` is 0 everywhere
       // and the ensemble has no leader either. A single server (standalone) has no leader at all.
-      expr: `(\n  count by (job, namespace) (up{${s}}) > 1\n)\nunless on (job, namespace)\n  count by (job, namespace) (leader_uptime{${s}})`,
+      expr: `(\n  count by (job, namespace) (${PROMETHEUS_METRIC.up}{${s}}) > 1\n)\nunless on (job, namespace)\n  count by (job, namespace) (${M.leaderUptime}{${s}})`,
       for: '5m',
       severity: 'critical',
       summary: 'ZooKeeper ensemble in {{ $labels.namespace }} has no leader',
@@ -49,7 +74,7 @@ export function zookeeperAlerts(ctx: AlertContext): AlertRule[] {
       runbook: `kubectl -n {{ $labels.namespace }} get pods -l ${ctx.kubectlSelector} -o wide; for each pod: echo srvr | nc localhost 2181 (Mode); a majority of servers must be Ready and reach each other on 2888/3888; check the server list in zoo.cfg and the myid of each pod.`,
     }),
     catalogueRule(ctx, 'FollowersNotSynced', {
-      expr: `synced_followers{${s}} < (quorum_size{${s}} - 1)`,
+      expr: `${M.syncedFollowers}{${s}} < (${M.quorumSize}{${s}} - 1)`,
       for: '15m',
       severity: 'warning',
       summary: 'ZooKeeper leader {{ $labels.pod }} has only {{ $value }} synced followers',
@@ -57,7 +82,7 @@ export function zookeeperAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'Find the server that is not following (echo mntr | nc localhost 2181 on the leader; kubectl -n {{ $labels.namespace }} get pods); check its logs, disk and network to the leader on port 2888.',
     }),
     catalogueRule(ctx, 'OutstandingRequestsHigh', {
-      expr: `outstanding_requests{${s}} > ${ctx.thresholds.zookeeperOutstandingRequests}`,
+      expr: `${M.outstandingRequests}{${s}} > ${ctx.thresholds.zookeeperOutstandingRequests}`,
       for: '10m',
       severity: 'warning',
       summary: 'ZooKeeper server {{ $labels.pod }} queues {{ $value }} requests',
@@ -82,30 +107,30 @@ export function zookeeperDashboard(opts: ComponentDashboardOptions = {}): Dashbo
       {
         title: 'Quorum',
         panels: [
-          { title: 'Servers up', kind: 'stat', targets: [{ expr: `count(up{${s}} == 1)` }], thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }] },
-          { title: 'Servers serving', kind: 'stat', description: 'Servers that export server metrics: members of a quorum that accept requests.', targets: [{ expr: `count(znode_count{${s}})` }], thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }] },
-          { title: 'Leaders', kind: 'stat', description: 'Exactly 1 when the ensemble has a quorum.', targets: [{ expr: `count(leader_uptime{${s}})` }], thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }, { value: 2, color: 'red' }] },
-          { title: 'StatefulSet replicas ready', kind: 'stat', targets: [{ expr: `sum(kube_statefulset_status_replicas_ready{${KSM_SERIES}})` }] },
-          { title: 'Synced followers', kind: 'timeseries', targets: [{ expr: `synced_followers{${s}}`, legend: 'synced followers' }, { expr: `quorum_size{${s}} - 1`, legend: 'needed ({{pod}})' }] },
-          { title: 'Leader uptime', kind: 'timeseries', unit: 'ms', targets: [{ expr: `leader_uptime{${s}}`, legend: '{{pod}}' }] },
+          { title: 'Servers up', kind: 'stat', targets: [{ expr: `count(${PROMETHEUS_METRIC.up}{${s}} == 1)` }], thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }] },
+          { title: 'Servers serving', kind: 'stat', description: 'Servers that export server metrics: members of a quorum that accept requests.', targets: [{ expr: `count(${M.znodeCount}{${s}})` }], thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }] },
+          { title: 'Leaders', kind: 'stat', description: 'Exactly 1 when the ensemble has a quorum.', targets: [{ expr: `count(${M.leaderUptime}{${s}})` }], thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }, { value: 2, color: 'red' }] },
+          { title: 'StatefulSet replicas ready', kind: 'stat', targets: [{ expr: `sum(${KUBE_STATE_METRIC.kubeStatefulsetStatusReplicasReady}{${KSM_SERIES}})` }] },
+          { title: 'Synced followers', kind: 'timeseries', targets: [{ expr: `${M.syncedFollowers}{${s}}`, legend: 'synced followers' }, { expr: `${M.quorumSize}{${s}} - 1`, legend: 'needed ({{pod}})' }] },
+          { title: 'Leader uptime', kind: 'timeseries', unit: 'ms', targets: [{ expr: `${M.leaderUptime}{${s}}`, legend: '{{pod}}' }] },
         ],
       },
       {
         title: 'Load',
         panels: [
-          { title: 'Outstanding requests', kind: 'timeseries', targets: [{ expr: `outstanding_requests{${s}}`, legend: '{{pod}}' }] },
-          { title: 'Average latency', kind: 'timeseries', unit: 'ms', targets: [{ expr: `avg_latency{${s}}`, legend: 'avg {{pod}}' }, { expr: `max_latency{${s}}`, legend: 'max {{pod}}' }] },
-          { title: 'Packets', kind: 'timeseries', unit: 'cps', targets: [{ expr: `rate(packets_received{${s}}[$__rate_interval])`, legend: 'received {{pod}}' }, { expr: `rate(packets_sent{${s}}[$__rate_interval])`, legend: 'sent {{pod}}' }] },
-          { title: 'Client connections', kind: 'timeseries', targets: [{ expr: `num_alive_connections{${s}}`, legend: '{{pod}}' }] },
+          { title: 'Outstanding requests', kind: 'timeseries', targets: [{ expr: `${M.outstandingRequests}{${s}}`, legend: '{{pod}}' }] },
+          { title: 'Average latency', kind: 'timeseries', unit: 'ms', targets: [{ expr: `${M.avgLatency}{${s}}`, legend: 'avg {{pod}}' }, { expr: `${M.maxLatency}{${s}}`, legend: 'max {{pod}}' }] },
+          { title: 'Packets', kind: 'timeseries', unit: 'cps', targets: [{ expr: `rate(${M.packetsReceived}{${s}}[$__rate_interval])`, legend: 'received {{pod}}' }, { expr: `rate(${M.packetsSent}{${s}}[$__rate_interval])`, legend: 'sent {{pod}}' }] },
+          { title: 'Client connections', kind: 'timeseries', targets: [{ expr: `${M.numAliveConnections}{${s}}`, legend: '{{pod}}' }] },
         ],
       },
       {
         title: 'Data and JVM',
         panels: [
-          { title: 'Znodes and watches', kind: 'timeseries', targets: [{ expr: `znode_count{${s}}`, legend: 'znodes {{pod}}' }, { expr: `watch_count{${s}}`, legend: 'watches {{pod}}' }, { expr: `ephemerals_count{${s}}`, legend: 'ephemerals {{pod}}' }] },
-          { title: 'Data size', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `approximate_data_size{${s}}`, legend: '{{pod}}' }] },
-          { title: 'JVM heap used', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `jvm_memory_bytes_used{${s},area="heap"}`, legend: 'used {{pod}}' }, { expr: `jvm_memory_bytes_max{${s},area="heap"}`, legend: 'max {{pod}}' }] },
-          { title: 'Open file descriptors', kind: 'timeseries', targets: [{ expr: `open_file_descriptor_count{${s}}`, legend: '{{pod}}' }] },
+          { title: 'Znodes and watches', kind: 'timeseries', targets: [{ expr: `${M.znodeCount}{${s}}`, legend: 'znodes {{pod}}' }, { expr: `${M.watchCount}{${s}}`, legend: 'watches {{pod}}' }, { expr: `${M.ephemeralsCount}{${s}}`, legend: 'ephemerals {{pod}}' }] },
+          { title: 'Data size', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `${M.approximateDataSize}{${s}}`, legend: '{{pod}}' }] },
+          { title: 'JVM heap used', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `${M.jvmMemoryBytesUsed}{${s},area="heap"}`, legend: 'used {{pod}}' }, { expr: `${M.jvmMemoryBytesMax}{${s},area="heap"}`, legend: 'max {{pod}}' }] },
+          { title: 'Open file descriptors', kind: 'timeseries', targets: [{ expr: `${M.openFileDescriptorCount}{${s}}`, legend: '{{pod}}' }] },
         ],
       },
     ],
