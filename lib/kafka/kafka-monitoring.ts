@@ -1,6 +1,6 @@
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec, KSM_SERIES } from '../core/dashboard-model';
-import { MetricsContract } from '../core/metrics-contract';
+import { KUBE_STATE_METRIC, MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
 import { statefulSetAlerts } from '../core/workload-alerts';
 
 /**
@@ -9,18 +9,34 @@ import { statefulSetAlerts } from '../core/workload-alerts';
  * lib/observability/dashboards only assemble these.
  */
 
-/** What the JMX exporter sidecar of `KafkaCluster` exports (its rules are in kafka-config.ts). */
+/** The metric names the JMX exporter sidecar of KafkaCluster exports (its rules are in kafka-config.ts). Each name is written here once; the alerts and the dashboard read it from here. */
+export const KAFKA_JMX_EXPORTER_METRIC = Object.freeze({
+  kafkaServerReplicamanagerUnderreplicatedpartitions: 'kafka_server_replicamanager_underreplicatedpartitions',
+  kafkaServerReplicamanagerPartitioncount: 'kafka_server_replicamanager_partitioncount',
+  kafkaServerReplicamanagerLeadercount: 'kafka_server_replicamanager_leadercount',
+  kafkaControllerKafkacontrollerOfflinepartitionscount: 'kafka_controller_kafkacontroller_offlinepartitionscount',
+  kafkaControllerKafkacontrollerActivecontrollercount: 'kafka_controller_kafkacontroller_activecontrollercount',
+  kafkaServerBrokertopicmetricsMessagesinpersecTotal: 'kafka_server_brokertopicmetrics_messagesinpersec_total',
+  kafkaServerBrokertopicmetricsBytesinpersecTotal: 'kafka_server_brokertopicmetrics_bytesinpersec_total',
+  kafkaServerBrokertopicmetricsBytesoutpersecTotal: 'kafka_server_brokertopicmetrics_bytesoutpersec_total',
+  kafkaNetworkRequestmetricsTotaltimems: 'kafka_network_requestmetrics_totaltimems',
+  kafkaNetworkRequestmetricsRequestspersecTotal: 'kafka_network_requestmetrics_requestspersec_total',
+  jvmMemoryHeapUsedBytes: 'jvm_memory_heap_used_bytes',
+  jvmMemoryHeapCommittedBytes: 'jvm_memory_heap_committed_bytes',
+  jvmMemoryHeapMaxBytes: 'jvm_memory_heap_max_bytes',
+  jvmGcCollectionCountTotal: 'jvm_gc_collection_count_total',
+  jvmGcCollectionSecondsTotal: 'jvm_gc_collection_seconds_total',
+  jmxScrapeError: 'jmx_scrape_error',
+  jmxScrapeDurationSeconds: 'jmx_scrape_duration_seconds',
+});
+
+/** The metrics contract: the names of {@link KAFKA_JMX_EXPORTER_METRIC} and where they were read. */
 export const KAFKA_JMX_EXPORTER_METRICS: MetricsContract = {
-    source: 'lib/kafka/kafka-config.ts renderKafkaJmxExporterConfig (lowercaseOutputName rules: kafka_$1_$2_$3 for Value, kafka_$1_$2_$3_total for Count, per-topic BrokerTopicMetrics, RequestMetrics percentiles, jvm_memory_heap_*_bytes, jvm_gc_collection_*); jmx_scrape_error and jmx_scrape_duration_seconds from prometheus/jmx_exporter JmxCollector',
-    metrics: [
-      'kafka_server_replicamanager_underreplicatedpartitions', 'kafka_server_replicamanager_partitioncount', 'kafka_server_replicamanager_leadercount',
-      'kafka_controller_kafkacontroller_offlinepartitionscount', 'kafka_controller_kafkacontroller_activecontrollercount',
-      'kafka_server_brokertopicmetrics_messagesinpersec_total', 'kafka_server_brokertopicmetrics_bytesinpersec_total', 'kafka_server_brokertopicmetrics_bytesoutpersec_total',
-      'kafka_network_requestmetrics_totaltimems', 'kafka_network_requestmetrics_requestspersec_total',
-      'jvm_memory_heap_used_bytes', 'jvm_memory_heap_committed_bytes', 'jvm_memory_heap_max_bytes', 'jvm_gc_collection_count_total', 'jvm_gc_collection_seconds_total',
-      'jmx_scrape_error', 'jmx_scrape_duration_seconds',
-    ],
+  source: 'lib/kafka/kafka-config.ts renderKafkaJmxExporterConfig (lowercaseOutputName rules: kafka_$1_$2_$3 for Value, kafka_$1_$2_$3_total for Count, per-topic BrokerTopicMetrics, RequestMetrics percentiles, jvm_memory_heap_*_bytes, jvm_gc_collection_*); jmx_scrape_error and jmx_scrape_duration_seconds from prometheus/jmx_exporter JmxCollector',
+  metrics: Object.values(KAFKA_JMX_EXPORTER_METRIC),
 };
+
+const M = KAFKA_JMX_EXPORTER_METRIC;
 
 /**
  * Kafka through the JMX exporter sidecar of the KafkaCluster construct (standalone HTTP server,
@@ -38,10 +54,10 @@ export const KAFKA_JMX_EXPORTER_METRICS: MetricsContract = {
  */
 export function kafkaAlerts(ctx: AlertContext): AlertRule[] {
   const s = ctx.series;
-  const active = `kafka_controller_kafkacontroller_activecontrollercount{${s}}`;
+  const active = `${M.kafkaControllerKafkacontrollerActivecontrollercount}{${s}}`;
   return [
     catalogueRule(ctx, 'NodeDown', {
-      expr: `avg_over_time(jmx_scrape_error{${s}}[10m]) > 0.5`,
+      expr: `avg_over_time(${M.jmxScrapeError}{${s}}[10m]) > 0.5`,
       for: '5m',
       severity: 'warning',
       summary: 'Kafka node {{ $labels.pod }} is down (its JMX exporter cannot read it)',
@@ -49,7 +65,7 @@ export function kafkaAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} get pod {{ $labels.pod }}; kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} -c kafka --previous | tail -50; kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} -c jmx-exporter | tail.',
     }),
     catalogueRule(ctx, 'UnderReplicatedPartitions', {
-      expr: `kafka_server_replicamanager_underreplicatedpartitions{${s}} > 0`,
+      expr: `${M.kafkaServerReplicamanagerUnderreplicatedpartitions}{${s}} > 0`,
       for: '10m',
       severity: 'warning',
       summary: 'Kafka broker {{ $labels.pod }} leads {{ $value }} under-replicated partitions',
@@ -57,7 +73,7 @@ export function kafkaAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kafka-topics.sh --bootstrap-server <bootstrap> --describe --under-replicated-partitions; find the broker missing from the ISR (down, disk full, network), fix it and wait for the ISR to grow back before restarting any other broker.',
     }),
     catalogueRule(ctx, 'OfflinePartitions', {
-      expr: `max by (job, namespace) (kafka_controller_kafkacontroller_offlinepartitionscount{${s}}) > 0`,
+      expr: `max by (job, namespace) (${M.kafkaControllerKafkacontrollerOfflinepartitionscount}{${s}}) > 0`,
       for: '5m',
       severity: 'critical',
       summary: '{{ $value }} Kafka partitions are offline in {{ $labels.namespace }}',
@@ -69,7 +85,7 @@ export function kafkaAlerts(ctx: AlertContext): AlertRule[] {
         `sum by (job, namespace) (${active}) != 1`,
         'or on (job, namespace)',
         '(',
-        `  0 * count by (job, namespace) (up{${s}})`,
+        `  0 * count by (job, namespace) (${PROMETHEUS_METRIC.up}{${s}})`,
         `  unless on (job, namespace) count by (job, namespace) (${active})`,
         ')',
       ].join('\n'),
@@ -102,31 +118,31 @@ export function kafkaDashboard(opts: ComponentDashboardOptions = {}): DashboardS
       {
         title: 'Cluster health',
         panels: [
-          { title: 'Active controllers', kind: 'stat', description: 'Exactly 1.', targets: [{ expr: `sum(kafka_controller_kafkacontroller_activecontrollercount{${s}})` }], thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }, { value: 2, color: 'red' }] },
-          { title: 'Under-replicated partitions', kind: 'stat', targets: [{ expr: `sum(kafka_server_replicamanager_underreplicatedpartitions{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'orange' }] },
-          { title: 'Offline partitions', kind: 'stat', targets: [{ expr: `max(kafka_controller_kafkacontroller_offlinepartitionscount{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'red' }] },
-          { title: 'Brokers ready', kind: 'stat', targets: [{ expr: `sum(kube_statefulset_status_replicas_ready{${KSM_SERIES}})` }] },
-          { title: 'Partitions and leaders per broker', kind: 'timeseries', targets: [{ expr: `kafka_server_replicamanager_partitioncount{${s}}`, legend: 'partitions {{pod}}' }, { expr: `kafka_server_replicamanager_leadercount{${s}}`, legend: 'leaders {{pod}}' }] },
-          { title: 'JMX scrape errors', kind: 'timeseries', description: 'Above 0: the exporter cannot read the broker JVM (broker down or hung).', targets: [{ expr: `jmx_scrape_error{${s}}`, legend: '{{pod}}' }] },
+          { title: 'Active controllers', kind: 'stat', description: 'Exactly 1.', targets: [{ expr: `sum(${M.kafkaControllerKafkacontrollerActivecontrollercount}{${s}})` }], thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }, { value: 2, color: 'red' }] },
+          { title: 'Under-replicated partitions', kind: 'stat', targets: [{ expr: `sum(${M.kafkaServerReplicamanagerUnderreplicatedpartitions}{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'orange' }] },
+          { title: 'Offline partitions', kind: 'stat', targets: [{ expr: `max(${M.kafkaControllerKafkacontrollerOfflinepartitionscount}{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'red' }] },
+          { title: 'Brokers ready', kind: 'stat', targets: [{ expr: `sum(${KUBE_STATE_METRIC.kubeStatefulsetStatusReplicasReady}{${KSM_SERIES}})` }] },
+          { title: 'Partitions and leaders per broker', kind: 'timeseries', targets: [{ expr: `${M.kafkaServerReplicamanagerPartitioncount}{${s}}`, legend: 'partitions {{pod}}' }, { expr: `${M.kafkaServerReplicamanagerLeadercount}{${s}}`, legend: 'leaders {{pod}}' }] },
+          { title: 'JMX scrape errors', kind: 'timeseries', description: 'Above 0: the exporter cannot read the broker JVM (broker down or hung).', targets: [{ expr: `${M.jmxScrapeError}{${s}}`, legend: '{{pod}}' }] },
         ],
       },
       {
         title: 'Throughput',
         panels: [
-          { title: 'Messages in', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (pod) (rate(kafka_server_brokertopicmetrics_messagesinpersec_total{${broker}}[$__rate_interval]))`, legend: '{{pod}}' }] },
+          { title: 'Messages in', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (pod) (rate(${M.kafkaServerBrokertopicmetricsMessagesinpersecTotal}{${broker}}[$__rate_interval]))`, legend: '{{pod}}' }] },
           { title: 'Bytes in and out', kind: 'timeseries', unit: 'Bps', targets: [
-            { expr: `sum by (pod) (rate(kafka_server_brokertopicmetrics_bytesinpersec_total{${broker}}[$__rate_interval]))`, legend: 'in {{pod}}' },
-            { expr: `sum by (pod) (rate(kafka_server_brokertopicmetrics_bytesoutpersec_total{${broker}}[$__rate_interval]))`, legend: 'out {{pod}}' },
+            { expr: `sum by (pod) (rate(${M.kafkaServerBrokertopicmetricsBytesinpersecTotal}{${broker}}[$__rate_interval]))`, legend: 'in {{pod}}' },
+            { expr: `sum by (pod) (rate(${M.kafkaServerBrokertopicmetricsBytesoutpersecTotal}{${broker}}[$__rate_interval]))`, legend: 'out {{pod}}' },
           ] },
-          { title: 'Request latency p99', kind: 'timeseries', unit: 'ms', targets: [{ expr: `max by (request) (kafka_network_requestmetrics_totaltimems{${s},request=~"Produce|FetchConsumer|FetchFollower",quantile="0.99"})`, legend: '{{request}}' }] },
-          { title: 'Requests', kind: 'timeseries', unit: 'reqps', targets: [{ expr: `sum by (request) (rate(kafka_network_requestmetrics_requestspersec_total{${s},request=~"Produce|FetchConsumer|FetchFollower|Metadata"}[$__rate_interval]))`, legend: '{{request}}' }] },
+          { title: 'Request latency p99', kind: 'timeseries', unit: 'ms', targets: [{ expr: `max by (request) (${M.kafkaNetworkRequestmetricsTotaltimems}{${s},request=~"Produce|FetchConsumer|FetchFollower",quantile="0.99"})`, legend: '{{request}}' }] },
+          { title: 'Requests', kind: 'timeseries', unit: 'reqps', targets: [{ expr: `sum by (request) (rate(${M.kafkaNetworkRequestmetricsRequestspersecTotal}{${s},request=~"Produce|FetchConsumer|FetchFollower|Metadata"}[$__rate_interval]))`, legend: '{{request}}' }] },
         ],
       },
       {
         title: 'JVM',
         panels: [
-          { title: 'Heap used', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `jvm_memory_heap_used_bytes{${s}} / jvm_memory_heap_max_bytes{${s}}`, legend: '{{pod}}' }] },
-          { title: 'GC time', kind: 'timeseries', unit: 'percentunit', targets: [{ expr: `sum by (pod) (rate(jvm_gc_collection_seconds_total{${s}}[$__rate_interval]))`, legend: '{{pod}}' }] },
+          { title: 'Heap used', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `${M.jvmMemoryHeapUsedBytes}{${s}} / ${M.jvmMemoryHeapMaxBytes}{${s}}`, legend: '{{pod}}' }] },
+          { title: 'GC time', kind: 'timeseries', unit: 'percentunit', targets: [{ expr: `sum by (pod) (rate(${M.jvmGcCollectionSecondsTotal}{${s}}[$__rate_interval]))`, legend: '{{pod}}' }] },
         ],
       },
     ],

@@ -1,6 +1,6 @@
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec } from '../core/dashboard-model';
-import { MetricsContract } from '../core/metrics-contract';
+import { KUBE_STATE_METRIC, MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
 import { promqlString } from '../core/promql';
 import { statefulSetAlerts } from '../core/workload-alerts';
 
@@ -10,18 +10,36 @@ import { statefulSetAlerts } from '../core/workload-alerts';
  * lib/observability/dashboards only assemble these.
  */
 
-/** What the elasticsearch_exporter sidecar of each Elasticsearch node exports. */
+/** The metric names the elasticsearch_exporter sidecar of each Elasticsearch node exports. Each name is written here once; the alerts and the dashboard read it from here. */
+export const ELASTICSEARCH_EXPORTER_METRIC = Object.freeze({
+  elasticsearchClusterHealthStatus: 'elasticsearch_cluster_health_status',
+  elasticsearchClusterHealthNumberOfNodes: 'elasticsearch_cluster_health_number_of_nodes',
+  elasticsearchClusterHealthNumberOfDataNodes: 'elasticsearch_cluster_health_number_of_data_nodes',
+  elasticsearchClusterHealthActiveShards: 'elasticsearch_cluster_health_active_shards',
+  elasticsearchClusterHealthUnassignedShards: 'elasticsearch_cluster_health_unassigned_shards',
+  elasticsearchClusterHealthRelocatingShards: 'elasticsearch_cluster_health_relocating_shards',
+  elasticsearchClusterHealthInitializingShards: 'elasticsearch_cluster_health_initializing_shards',
+  elasticsearchJvmMemoryUsedBytes: 'elasticsearch_jvm_memory_used_bytes',
+  elasticsearchJvmMemoryMaxBytes: 'elasticsearch_jvm_memory_max_bytes',
+  elasticsearchJvmGcCollectionSecondsSum: 'elasticsearch_jvm_gc_collection_seconds_sum',
+  elasticsearchFilesystemDataAvailableBytes: 'elasticsearch_filesystem_data_available_bytes',
+  elasticsearchFilesystemDataSizeBytes: 'elasticsearch_filesystem_data_size_bytes',
+  elasticsearchIndicesDocs: 'elasticsearch_indices_docs',
+  elasticsearchIndicesStoreSizeBytes: 'elasticsearch_indices_store_size_bytes',
+  elasticsearchIndicesIndexingIndexTotal: 'elasticsearch_indices_indexing_index_total',
+  elasticsearchIndicesSearchQueryTotal: 'elasticsearch_indices_search_query_total',
+  elasticsearchProcessCpuPercent: 'elasticsearch_process_cpu_percent',
+  elasticsearchOsCpuPercent: 'elasticsearch_os_cpu_percent',
+  elasticsearchIndicesSettingsStatsReadOnlyIndices: 'elasticsearch_indices_settings_stats_read_only_indices',
+});
+
+/** The metrics contract: the names of {@link ELASTICSEARCH_EXPORTER_METRIC} and where they were read. */
 export const ELASTICSEARCH_EXPORTER_METRICS: MetricsContract = {
-    source: 'prometheus-community/elasticsearch_exporter v1.10.0 collector/cluster_health.go (elasticsearch_cluster_health_*) and collector/nodes.go (elasticsearch_jvm_*, elasticsearch_filesystem_data_*, elasticsearch_indices_*, elasticsearch_process_cpu_percent, elasticsearch_os_cpu_percent) and collector/indices_settings.go (elasticsearch_indices_settings_stats_read_only_indices, with --es.indices_settings)',
-    metrics: [
-      'elasticsearch_cluster_health_status', 'elasticsearch_cluster_health_number_of_nodes', 'elasticsearch_cluster_health_number_of_data_nodes',
-      'elasticsearch_cluster_health_active_shards', 'elasticsearch_cluster_health_unassigned_shards', 'elasticsearch_cluster_health_relocating_shards',
-      'elasticsearch_cluster_health_initializing_shards', 'elasticsearch_jvm_memory_used_bytes', 'elasticsearch_jvm_memory_max_bytes',
-      'elasticsearch_jvm_gc_collection_seconds_sum', 'elasticsearch_filesystem_data_available_bytes', 'elasticsearch_filesystem_data_size_bytes',
-      'elasticsearch_indices_docs', 'elasticsearch_indices_store_size_bytes', 'elasticsearch_indices_indexing_index_total', 'elasticsearch_indices_search_query_total',
-      'elasticsearch_process_cpu_percent', 'elasticsearch_os_cpu_percent', 'elasticsearch_indices_settings_stats_read_only_indices',
-    ],
+  source: 'prometheus-community/elasticsearch_exporter v1.10.0 collector/cluster_health.go (elasticsearch_cluster_health_*) and collector/nodes.go (elasticsearch_jvm_*, elasticsearch_filesystem_data_*, elasticsearch_indices_*, elasticsearch_process_cpu_percent, elasticsearch_os_cpu_percent) and collector/indices_settings.go (elasticsearch_indices_settings_stats_read_only_indices, with --es.indices_settings)',
+  metrics: Object.values(ELASTICSEARCH_EXPORTER_METRIC),
 };
+
+const M = ELASTICSEARCH_EXPORTER_METRIC;
 
 /**
  * Elasticsearch through prometheus-community/elasticsearch_exporter (a sidecar calling the
@@ -34,7 +52,7 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
   const s = ctx.series;
   return [
     catalogueRule(ctx, 'ClusterRed', {
-      expr: `max by (job, namespace, cluster) (elasticsearch_cluster_health_status{${s},color="red"}) == 1`,
+      expr: `max by (job, namespace, cluster) (${M.elasticsearchClusterHealthStatus}{${s},color="red"}) == 1`,
       for: '5m',
       severity: 'critical',
       summary: 'Elasticsearch cluster {{ $labels.cluster }} is red',
@@ -42,7 +60,7 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} exec <es pod> -- curl -s localhost:9200/_cluster/health?pretty; curl -s "localhost:9200/_cluster/allocation/explain?pretty"; bring back lost data nodes or free disk (watermarks) before deleting anything.',
     }),
     catalogueRule(ctx, 'ClusterYellow', {
-      expr: `max by (job, namespace, cluster) (elasticsearch_cluster_health_status{${s},color="yellow"}) == 1`,
+      expr: `max by (job, namespace, cluster) (${M.elasticsearchClusterHealthStatus}{${s},color="yellow"}) == 1`,
       for: '20m',
       severity: 'warning',
       summary: 'Elasticsearch cluster {{ $labels.cluster }} is yellow',
@@ -50,7 +68,7 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'curl -s "localhost:9200/_cat/shards?v&h=index,shard,prirep,state,unassigned.reason" | grep UNASSIGNED; check node count, disk watermarks and that number_of_replicas fits the number of data nodes.',
     }),
     catalogueRule(ctx, 'HealthUnknown', {
-      expr: `up{${s}} == 1\nunless on (job, namespace, instance)\n  elasticsearch_cluster_health_status{${s}}`,
+      expr: `${PROMETHEUS_METRIC.up}{${s}} == 1\nunless on (job, namespace, instance)\n  ${M.elasticsearchClusterHealthStatus}{${s}}`,
       for: '10m',
       severity: 'warning',
       summary: 'Elasticsearch health unknown at {{ $labels.instance }}',
@@ -58,7 +76,7 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} -c exporter | tail; the exporter is a sidecar calling Elasticsearch on 127.0.0.1:9200: check its --es.uri, the credentials Secret (security on) and that Elasticsearch itself answers.',
     }),
     catalogueRule(ctx, 'DiskWatermarkLow', {
-      expr: `100 * (1 - elasticsearch_filesystem_data_available_bytes{${s}} / elasticsearch_filesystem_data_size_bytes{${s}}) > ${ctx.thresholds.elasticsearchDiskLowWatermarkPercent}`,
+      expr: `100 * (1 - ${M.elasticsearchFilesystemDataAvailableBytes}{${s}} / ${M.elasticsearchFilesystemDataSizeBytes}{${s}}) > ${ctx.thresholds.elasticsearchDiskLowWatermarkPercent}`,
       for: '15m',
       severity: 'warning',
       summary: 'Elasticsearch node {{ $labels.name }} data disk is {{ $value | humanize }}% full',
@@ -66,7 +84,7 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} exec {{ $labels.pod }} -c elasticsearch -- curl -s "localhost:9200/_cat/allocation?v" and "_cat/indices/logstash-*?v&s=index"; check the retention CronJob ran (kubectl get cronjob,jobs); lower retentionDays or grow the volumes.',
     }),
     catalogueRule(ctx, 'DiskWatermarkHigh', {
-      expr: `100 * (1 - elasticsearch_filesystem_data_available_bytes{${s}} / elasticsearch_filesystem_data_size_bytes{${s}}) > ${ctx.thresholds.elasticsearchDiskHighWatermarkPercent}`,
+      expr: `100 * (1 - ${M.elasticsearchFilesystemDataAvailableBytes}{${s}} / ${M.elasticsearchFilesystemDataSizeBytes}{${s}}) > ${ctx.thresholds.elasticsearchDiskHighWatermarkPercent}`,
       for: '5m',
       severity: 'critical',
       summary: 'Elasticsearch node {{ $labels.name }} data disk is {{ $value | humanize }}% full (high watermark)',
@@ -74,7 +92,7 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'Free space now: delete the oldest log indices (curl -X DELETE localhost:9200/logstash-<oldest date>), then lower retentionDays or grow the volumes; check the retention CronJob.',
     }),
     catalogueRule(ctx, 'IndicesReadOnly', {
-      expr: `max by (job, namespace) (elasticsearch_indices_settings_stats_read_only_indices{${s}}) > 0`,
+      expr: `max by (job, namespace) (${M.elasticsearchIndicesSettingsStatsReadOnlyIndices}{${s}}) > 0`,
       for: '5m',
       severity: 'critical',
       summary: '{{ $value }} Elasticsearch indices in {{ $labels.namespace }} are read-only',
@@ -82,7 +100,7 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'Free disk below the high watermark first (delete old log indices); Elasticsearch 8 lifts the block by itself once usage falls below the high watermark, else: curl -X PUT localhost:9200/_all/_settings -H "Content-Type: application/json" -d \'{"index.blocks.read_only_allow_delete": null}\'.',
     }),
     catalogueRule(ctx, 'ClusterUnavailable', {
-      expr: `count by (job, namespace) (up{${s}})\nunless on (job, namespace)\n  count by (job, namespace) (elasticsearch_cluster_health_status{${s}})`,
+      expr: `count by (job, namespace) (${PROMETHEUS_METRIC.up}{${s}})\nunless on (job, namespace)\n  count by (job, namespace) (${M.elasticsearchClusterHealthStatus}{${s}})`,
       for: '5m',
       severity: 'critical',
       summary: 'no Elasticsearch node in {{ $labels.namespace }} reports cluster health',
@@ -106,15 +124,15 @@ export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
  */
 function logRetentionFailing(ctx: AlertContext, cronJob: string): AlertRule {
   const m = `${ctx.kubeStateMetrics},cronjob=${promqlString(cronJob)}`;
-  const created = `kube_cronjob_created{${m}}`;
+  const created = `${KUBE_STATE_METRIC.kubeCronjobCreated}{${m}}`;
   return catalogueRule(ctx, 'LogRetentionFailing', {
     expr: [
       'time() - (',
-      `  kube_cronjob_status_last_successful_time{${m}}`,
+      `  ${KUBE_STATE_METRIC.kubeCronjobStatusLastSuccessfulTime}{${m}}`,
       `  or ${created}`,
       ')',
       '> (',
-      `  clamp_min(3 * (kube_cronjob_next_schedule_time{${m}} - kube_cronjob_status_last_schedule_time{${m}}), 3600)`,
+      `  clamp_min(3 * (${KUBE_STATE_METRIC.kubeCronjobNextScheduleTime}{${m}} - ${KUBE_STATE_METRIC.kubeCronjobStatusLastScheduleTime}{${m}}), 3600)`,
       `  or 3600 + 0 * ${created}`,
       ')',
       `or absent(${created})`,
@@ -141,34 +159,34 @@ export function elasticsearchDashboard(opts: ComponentDashboardOptions = {}): Da
       {
         title: 'Cluster',
         panels: [
-          { title: 'Health', kind: 'stat', description: 'The color whose status series is 1.', targets: [{ expr: `max by (color) (elasticsearch_cluster_health_status{${s}}) == 1`, legend: '{{color}}' }] },
-          { title: 'Nodes', kind: 'stat', targets: [{ expr: `max(elasticsearch_cluster_health_number_of_nodes{${s}})` }] },
-          { title: 'Unassigned shards', kind: 'stat', targets: [{ expr: `max(elasticsearch_cluster_health_unassigned_shards{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'orange' }] },
-          { title: 'Read-only indices', kind: 'stat', description: 'Indices blocked for writes (flood-stage disk watermark); needs the exporter\'s --es.indices_settings.', targets: [{ expr: `max(elasticsearch_indices_settings_stats_read_only_indices{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'red' }] },
+          { title: 'Health', kind: 'stat', description: 'The color whose status series is 1.', targets: [{ expr: `max by (color) (${M.elasticsearchClusterHealthStatus}{${s}}) == 1`, legend: '{{color}}' }] },
+          { title: 'Nodes', kind: 'stat', targets: [{ expr: `max(${M.elasticsearchClusterHealthNumberOfNodes}{${s}})` }] },
+          { title: 'Unassigned shards', kind: 'stat', targets: [{ expr: `max(${M.elasticsearchClusterHealthUnassignedShards}{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'orange' }] },
+          { title: 'Read-only indices', kind: 'stat', description: 'Indices blocked for writes (flood-stage disk watermark); needs the exporter\'s --es.indices_settings.', targets: [{ expr: `max(${M.elasticsearchIndicesSettingsStatsReadOnlyIndices}{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'red' }] },
           { title: 'Shards', kind: 'timeseries', width: 24, targets: [
-            { expr: `max(elasticsearch_cluster_health_active_shards{${s}})`, legend: 'active' },
-            { expr: `max(elasticsearch_cluster_health_unassigned_shards{${s}})`, legend: 'unassigned' },
-            { expr: `max(elasticsearch_cluster_health_relocating_shards{${s}})`, legend: 'relocating' },
-            { expr: `max(elasticsearch_cluster_health_initializing_shards{${s}})`, legend: 'initializing' },
+            { expr: `max(${M.elasticsearchClusterHealthActiveShards}{${s}})`, legend: 'active' },
+            { expr: `max(${M.elasticsearchClusterHealthUnassignedShards}{${s}})`, legend: 'unassigned' },
+            { expr: `max(${M.elasticsearchClusterHealthRelocatingShards}{${s}})`, legend: 'relocating' },
+            { expr: `max(${M.elasticsearchClusterHealthInitializingShards}{${s}})`, legend: 'initializing' },
           ] },
         ],
       },
       {
         title: 'Nodes',
         panels: [
-          { title: 'JVM heap used', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `elasticsearch_jvm_memory_used_bytes{${s},area="heap"} / elasticsearch_jvm_memory_max_bytes{${s},area="heap"}`, legend: '{{name}}' }] },
-          { title: 'Disk available', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `sum by (name) (elasticsearch_filesystem_data_available_bytes{${s}}) / sum by (name) (elasticsearch_filesystem_data_size_bytes{${s}})`, legend: '{{name}}' }] },
-          { title: 'CPU', kind: 'timeseries', unit: 'percent', targets: [{ expr: `elasticsearch_process_cpu_percent{${s}}`, legend: '{{name}}' }] },
-          { title: 'GC time', kind: 'timeseries', unit: 'percentunit', targets: [{ expr: `sum by (name) (rate(elasticsearch_jvm_gc_collection_seconds_sum{${s}}[$__rate_interval]))`, legend: '{{name}}' }] },
+          { title: 'JVM heap used', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `${M.elasticsearchJvmMemoryUsedBytes}{${s},area="heap"} / ${M.elasticsearchJvmMemoryMaxBytes}{${s},area="heap"}`, legend: '{{name}}' }] },
+          { title: 'Disk available', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `sum by (name) (${M.elasticsearchFilesystemDataAvailableBytes}{${s}}) / sum by (name) (${M.elasticsearchFilesystemDataSizeBytes}{${s}})`, legend: '{{name}}' }] },
+          { title: 'CPU', kind: 'timeseries', unit: 'percent', targets: [{ expr: `${M.elasticsearchProcessCpuPercent}{${s}}`, legend: '{{name}}' }] },
+          { title: 'GC time', kind: 'timeseries', unit: 'percentunit', targets: [{ expr: `sum by (name) (rate(${M.elasticsearchJvmGcCollectionSecondsSum}{${s}}[$__rate_interval]))`, legend: '{{name}}' }] },
         ],
       },
       {
         title: 'Indices',
         panels: [
-          { title: 'Indexing rate', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (name) (rate(elasticsearch_indices_indexing_index_total{${s}}[$__rate_interval]))`, legend: '{{name}}' }] },
-          { title: 'Search rate', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (name) (rate(elasticsearch_indices_search_query_total{${s}}[$__rate_interval]))`, legend: '{{name}}' }] },
-          { title: 'Documents', kind: 'timeseries', targets: [{ expr: `sum by (name) (elasticsearch_indices_docs{${s}})`, legend: '{{name}}' }] },
-          { title: 'Store size', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `sum by (name) (elasticsearch_indices_store_size_bytes{${s}})`, legend: '{{name}}' }] },
+          { title: 'Indexing rate', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (name) (rate(${M.elasticsearchIndicesIndexingIndexTotal}{${s}}[$__rate_interval]))`, legend: '{{name}}' }] },
+          { title: 'Search rate', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (name) (rate(${M.elasticsearchIndicesSearchQueryTotal}{${s}}[$__rate_interval]))`, legend: '{{name}}' }] },
+          { title: 'Documents', kind: 'timeseries', targets: [{ expr: `sum by (name) (${M.elasticsearchIndicesDocs}{${s}})`, legend: '{{name}}' }] },
+          { title: 'Store size', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `sum by (name) (${M.elasticsearchIndicesStoreSizeBytes}{${s}})`, legend: '{{name}}' }] },
         ],
       },
     ],

@@ -1,6 +1,6 @@
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec, KSM_SERIES } from '../core/dashboard-model';
-import { MetricsContract } from '../core/metrics-contract';
+import { KUBE_STATE_METRIC, MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
 import { daemonSetAlerts } from '../core/workload-alerts';
 
 /**
@@ -9,16 +9,31 @@ import { daemonSetAlerts } from '../core/workload-alerts';
  * lib/observability/dashboards only assemble these.
  */
 
-/** What fluent-plugin-prometheus exports from the Fluentd agents. */
+/** The metric names fluent-plugin-prometheus exports from the Fluentd agents. Each name is written here once; the alerts and the dashboard read it from here. */
+export const FLUENTD_METRIC = Object.freeze({
+  fluentdOutputStatusBufferTotalBytes: 'fluentd_output_status_buffer_total_bytes',
+  fluentdOutputStatusBufferStageLength: 'fluentd_output_status_buffer_stage_length',
+  fluentdOutputStatusBufferQueueLength: 'fluentd_output_status_buffer_queue_length',
+  fluentdOutputStatusBufferAvailableSpaceRatio: 'fluentd_output_status_buffer_available_space_ratio',
+  fluentdOutputStatusRetryCount: 'fluentd_output_status_retry_count',
+  fluentdOutputStatusNumErrors: 'fluentd_output_status_num_errors',
+  fluentdOutputStatusEmitCount: 'fluentd_output_status_emit_count',
+  fluentdOutputStatusEmitRecords: 'fluentd_output_status_emit_records',
+  fluentdOutputStatusWriteCount: 'fluentd_output_status_write_count',
+  fluentdOutputStatusRollbackCount: 'fluentd_output_status_rollback_count',
+  fluentdOutputStatusSlowFlushCount: 'fluentd_output_status_slow_flush_count',
+  fluentdOutputStatusRetryWait: 'fluentd_output_status_retry_wait',
+  fluentdTailFilePosition: 'fluentd_tail_file_position',
+  fluentdTailFileInode: 'fluentd_tail_file_inode',
+});
+
+/** The metrics contract: the names of {@link FLUENTD_METRIC} and where they were read. */
 export const FLUENTD_METRICS: MetricsContract = {
-    source: 'fluent/fluent-plugin-prometheus v2.2 in_prometheus_output_monitor.rb (fluentd_output_status_*) and in_prometheus_tail_monitor.rb (fluentd_tail_file_*), both enabled in lib/logging/fluentd-config.ts',
-    metrics: [
-      'fluentd_output_status_buffer_total_bytes', 'fluentd_output_status_buffer_stage_length', 'fluentd_output_status_buffer_queue_length',
-      'fluentd_output_status_buffer_available_space_ratio', 'fluentd_output_status_retry_count', 'fluentd_output_status_num_errors',
-      'fluentd_output_status_emit_count', 'fluentd_output_status_emit_records', 'fluentd_output_status_write_count', 'fluentd_output_status_rollback_count',
-      'fluentd_output_status_slow_flush_count', 'fluentd_output_status_retry_wait', 'fluentd_tail_file_position', 'fluentd_tail_file_inode',
-    ],
+  source: 'fluent/fluent-plugin-prometheus v2.2 in_prometheus_output_monitor.rb (fluentd_output_status_*) and in_prometheus_tail_monitor.rb (fluentd_tail_file_*), both enabled in lib/logging/fluentd-config.ts',
+  metrics: Object.values(FLUENTD_METRIC),
 };
+
+const M = FLUENTD_METRIC;
 
 /**
  * Fluentd through fluent-plugin-prometheus' `prometheus_output_monitor` input (2.x on Fluentd
@@ -36,7 +51,7 @@ export function fluentdAlerts(ctx: AlertContext): AlertRule[] {
   const s = ctx.series;
   return [
     catalogueRule(ctx, 'OutputRetrying', {
-      expr: `increase(fluentd_output_status_num_errors{${s}}[10m]) > 0\nand\n  min_over_time(fluentd_output_status_retry_wait{${s}}[10m]) == 0`,
+      expr: `increase(${M.fluentdOutputStatusNumErrors}{${s}}[10m]) > 0\nand\n  min_over_time(${M.fluentdOutputStatusRetryWait}{${s}}[10m]) == 0`,
       for: '20m',
       severity: 'warning',
       summary: 'Fluentd {{ $labels.pod }} keeps retrying output {{ $labels.plugin_id }}',
@@ -44,7 +59,7 @@ export function fluentdAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} | grep -E "failed to flush|retry succeeded" | tail; check Elasticsearch write rejections (_cat/thread_pool/write) and latency, and the ElasticsearchClusterYellow/Red alerts.',
     }),
     catalogueRule(ctx, 'OutputFailing', {
-      expr: `min_over_time(fluentd_output_status_retry_wait{${s}}[10m]) > 0`,
+      expr: `min_over_time(${M.fluentdOutputStatusRetryWait}{${s}}[10m]) > 0`,
       for: `${Math.max(1, ctx.thresholds.fluentdOutputFailingMinutes - 10)}m`,
       severity: 'warning',
       summary: 'Fluentd {{ $labels.pod }} output {{ $labels.plugin_id }} fails',
@@ -52,7 +67,7 @@ export function fluentdAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} | grep -i "failed to flush" | tail: connection refused/timeouts (Elasticsearch down, NetworkPolicy), 401/403 (credentials), TLS errors; see the Elasticsearch alerts.',
     }),
     catalogueRule(ctx, 'BufferQueueGrowing', {
-      expr: `fluentd_output_status_buffer_queue_length{${s}} > 0\nand deriv(fluentd_output_status_buffer_queue_length{${s}}[15m]) > 0`,
+      expr: `${M.fluentdOutputStatusBufferQueueLength}{${s}} > 0\nand deriv(${M.fluentdOutputStatusBufferQueueLength}{${s}}[15m]) > 0`,
       for: '30m',
       severity: 'warning',
       summary: 'Fluentd {{ $labels.pod }} buffer queue of {{ $labels.plugin_id }} keeps growing',
@@ -60,7 +75,7 @@ export function fluentdAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'Check Elasticsearch indexing latency and rejections (thread_pool write queue); raise flush_thread_count or Elasticsearch capacity; find the namespace that floods logs.',
     }),
     catalogueRule(ctx, 'BufferBytesHigh', {
-      expr: `fluentd_output_status_buffer_total_bytes{${s}} > ${ctx.thresholds.fluentdBufferBytes}`,
+      expr: `${M.fluentdOutputStatusBufferTotalBytes}{${s}} > ${ctx.thresholds.fluentdBufferBytes}`,
       for: '15m',
       severity: 'warning',
       summary: 'Fluentd {{ $labels.pod }} buffers {{ $value | humanize1024 }}B for {{ $labels.plugin_id }}',
@@ -68,7 +83,7 @@ export function fluentdAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'Same causes as retries: check Elasticsearch; df on the host buffer path of node {{ $labels.node }}; do not delete buffer files unless the logs may be lost.',
     }),
     catalogueRule(ctx, 'BufferFull', {
-      expr: `fluentd_output_status_buffer_available_space_ratio{${s}} < ${ctx.thresholds.fluentdBufferFreePercent}`,
+      expr: `${M.fluentdOutputStatusBufferAvailableSpaceRatio}{${s}} < ${ctx.thresholds.fluentdBufferFreePercent}`,
       for: '5m',
       severity: 'critical',
       summary: 'Fluentd {{ $labels.pod }} buffer of {{ $labels.plugin_id }} is full',
@@ -93,22 +108,22 @@ export function fluentdDashboard(opts: ComponentDashboardOptions = {}): Dashboar
       {
         title: 'Agents',
         panels: [
-          { title: 'Agents up', kind: 'stat', targets: [{ expr: `count(up{${s}} == 1)` }] },
-          { title: 'Agents unavailable', kind: 'stat', targets: [{ expr: `sum(kube_daemonset_status_number_unavailable{${KSM_SERIES}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'orange' }] },
-          { title: 'Outputs retrying', kind: 'stat', targets: [{ expr: `count(fluentd_output_status_retry_wait{${s}} > 0) or vector(0)` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'orange' }] },
-          { title: 'Files tailed', kind: 'stat', targets: [{ expr: `count(fluentd_tail_file_position{${s}})` }] },
-          { title: 'Records emitted', kind: 'timeseries', unit: 'ops', width: 24, targets: [{ expr: `sum by (pod) (rate(fluentd_output_status_emit_records{${s}}[$__rate_interval]))`, legend: '{{pod}}' }] },
+          { title: 'Agents up', kind: 'stat', targets: [{ expr: `count(${PROMETHEUS_METRIC.up}{${s}} == 1)` }] },
+          { title: 'Agents unavailable', kind: 'stat', targets: [{ expr: `sum(${KUBE_STATE_METRIC.kubeDaemonsetStatusNumberUnavailable}{${KSM_SERIES}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'orange' }] },
+          { title: 'Outputs retrying', kind: 'stat', targets: [{ expr: `count(${M.fluentdOutputStatusRetryWait}{${s}} > 0) or vector(0)` }], thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'orange' }] },
+          { title: 'Files tailed', kind: 'stat', targets: [{ expr: `count(${M.fluentdTailFilePosition}{${s}})` }] },
+          { title: 'Records emitted', kind: 'timeseries', unit: 'ops', width: 24, targets: [{ expr: `sum by (pod) (rate(${M.fluentdOutputStatusEmitRecords}{${s}}[$__rate_interval]))`, legend: '{{pod}}' }] },
         ],
       },
       {
         title: 'Buffers and retries',
         panels: [
-          { title: 'Buffer queue length', kind: 'timeseries', targets: [{ expr: `sum by (pod, plugin_id) (fluentd_output_status_buffer_queue_length{${s}})`, legend: '{{pod}} {{plugin_id}}' }] },
-          { title: 'Buffer bytes', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `sum by (pod, plugin_id) (fluentd_output_status_buffer_total_bytes{${s}})`, legend: '{{pod}} {{plugin_id}}' }] },
-          { title: 'Buffer free space', kind: 'timeseries', unit: 'percent', min: 0, max: 100, targets: [{ expr: `fluentd_output_status_buffer_available_space_ratio{${s}}`, legend: '{{pod}} {{plugin_id}}' }] },
-          { title: 'Retry wait', kind: 'timeseries', unit: 's', targets: [{ expr: `fluentd_output_status_retry_wait{${s}}`, legend: '{{pod}} {{plugin_id}}' }] },
-          { title: 'Retries', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (pod) (rate(fluentd_output_status_retry_count{${s}}[$__rate_interval]))`, legend: '{{pod}}' }] },
-          { title: 'Errors', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (pod) (rate(fluentd_output_status_num_errors{${s}}[$__rate_interval]))`, legend: '{{pod}}' }] },
+          { title: 'Buffer queue length', kind: 'timeseries', targets: [{ expr: `sum by (pod, plugin_id) (${M.fluentdOutputStatusBufferQueueLength}{${s}})`, legend: '{{pod}} {{plugin_id}}' }] },
+          { title: 'Buffer bytes', kind: 'timeseries', unit: 'bytes', targets: [{ expr: `sum by (pod, plugin_id) (${M.fluentdOutputStatusBufferTotalBytes}{${s}})`, legend: '{{pod}} {{plugin_id}}' }] },
+          { title: 'Buffer free space', kind: 'timeseries', unit: 'percent', min: 0, max: 100, targets: [{ expr: `${M.fluentdOutputStatusBufferAvailableSpaceRatio}{${s}}`, legend: '{{pod}} {{plugin_id}}' }] },
+          { title: 'Retry wait', kind: 'timeseries', unit: 's', targets: [{ expr: `${M.fluentdOutputStatusRetryWait}{${s}}`, legend: '{{pod}} {{plugin_id}}' }] },
+          { title: 'Retries', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (pod) (rate(${M.fluentdOutputStatusRetryCount}{${s}}[$__rate_interval]))`, legend: '{{pod}}' }] },
+          { title: 'Errors', kind: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (pod) (rate(${M.fluentdOutputStatusNumErrors}{${s}}[$__rate_interval]))`, legend: '{{pod}}' }] },
         ],
       },
     ],

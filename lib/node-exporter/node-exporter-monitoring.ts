@@ -1,6 +1,6 @@
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec } from '../core/dashboard-model';
-import { MetricsContract } from '../core/metrics-contract';
+import { MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
 import { daemonSetAlerts } from '../core/workload-alerts';
 
 /**
@@ -9,23 +9,39 @@ import { daemonSetAlerts } from '../core/workload-alerts';
  * lib/observability/dashboards only assemble these.
  */
 
-/** What node-exporter exports with its default collectors. */
+/** The metric names node-exporter exports with its default collectors. Each name is written here once; the alerts and the dashboard read it from here. */
+export const NODE_EXPORTER_METRIC = Object.freeze({
+  nodeCpuSecondsTotal: 'node_cpu_seconds_total',
+  nodeLoad1: 'node_load1',
+  nodeLoad5: 'node_load5',
+  nodeLoad15: 'node_load15',
+  nodeMemoryMemTotalBytes: 'node_memory_MemTotal_bytes',
+  nodeMemoryMemAvailableBytes: 'node_memory_MemAvailable_bytes',
+  nodeFilesystemAvailBytes: 'node_filesystem_avail_bytes',
+  nodeFilesystemSizeBytes: 'node_filesystem_size_bytes',
+  nodeFilesystemReadonly: 'node_filesystem_readonly',
+  nodeDiskIoTimeSecondsTotal: 'node_disk_io_time_seconds_total',
+  nodeDiskReadBytesTotal: 'node_disk_read_bytes_total',
+  nodeDiskWrittenBytesTotal: 'node_disk_written_bytes_total',
+  nodeNetworkReceiveBytesTotal: 'node_network_receive_bytes_total',
+  nodeNetworkTransmitBytesTotal: 'node_network_transmit_bytes_total',
+});
+
+/** The metrics contract: the names of {@link NODE_EXPORTER_METRIC} and where they were read. */
 export const NODE_EXPORTER_METRICS: MetricsContract = {
-    source: 'prometheus/node_exporter 1.9 collectors cpu, loadavg, meminfo, filesystem, diskstats, netdev (all enabled by default)',
-    metrics: [
-      'node_cpu_seconds_total', 'node_load1', 'node_load5', 'node_load15', 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes',
-      'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly', 'node_disk_io_time_seconds_total',
-      'node_disk_read_bytes_total', 'node_disk_written_bytes_total', 'node_network_receive_bytes_total', 'node_network_transmit_bytes_total',
-    ],
+  source: 'prometheus/node_exporter 1.9 collectors cpu, loadavg, meminfo, filesystem, diskstats, netdev (all enabled by default)',
+  metrics: Object.values(NODE_EXPORTER_METRIC),
 };
+
+const M = NODE_EXPORTER_METRIC;
 
 /** node-exporter (`node_filesystem_*` from its filesystem collector) plus its DaemonSet. */
 export function nodeExporterAlerts(ctx: AlertContext): AlertRule[] {
   const fs = `${ctx.series},fstype!="",fstype!~"tmpfs|ramfs",mountpoint!=""`;
-  const freePercent = `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} * 100`;
+  const freePercent = `${M.nodeFilesystemAvailBytes}{${fs}} / ${M.nodeFilesystemSizeBytes}{${fs}} * 100`;
   return [
     catalogueRule(ctx, 'FilesystemSpaceLow', {
-      expr: `(\n  ${freePercent} < ${ctx.thresholds.filesystemFreePercent}\n)\nand node_filesystem_readonly{${fs}} == 0`,
+      expr: `(\n  ${freePercent} < ${ctx.thresholds.filesystemFreePercent}\n)\nand ${M.nodeFilesystemReadonly}{${fs}} == 0`,
       for: '30m',
       severity: 'warning',
       summary: 'filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is almost full',
@@ -33,7 +49,7 @@ export function nodeExporterAlerts(ctx: AlertContext): AlertRule[] {
       runbook: 'Log in to node {{ $labels.node }} (kubectl debug node/{{ $labels.node }} -it --image=busybox) and run du on {{ $labels.mountpoint }}; prune images (crictl rmi --prune), old logs and unused volumes, or grow the disk.',
     }),
     catalogueRule(ctx, 'FilesystemFillingUp', {
-      expr: `(\n  ${freePercent} < 20\n)\nand predict_linear(node_filesystem_avail_bytes{${fs}}[6h], 4 * 3600) < 0\nand node_filesystem_readonly{${fs}} == 0`,
+      expr: `(\n  ${freePercent} < 20\n)\nand predict_linear(${M.nodeFilesystemAvailBytes}{${fs}}[6h], 4 * 3600) < 0\nand ${M.nodeFilesystemReadonly}{${fs}} == 0`,
       for: '1h',
       severity: 'critical',
       summary: 'filesystem {{ $labels.mountpoint }} on {{ $labels.node }} fills up within 4 hours',
@@ -59,31 +75,31 @@ export function nodesDashboard(opts: ComponentDashboardOptions = {}): DashboardS
       {
         title: 'Overview',
         panels: [
-          { title: 'Nodes reporting', kind: 'stat', targets: [{ expr: `count(up{${s}} == 1)` }] },
-          { title: 'Highest CPU use', kind: 'stat', unit: 'percentunit', targets: [{ expr: `max(1 - avg by (node) (rate(node_cpu_seconds_total{${s},mode="idle"}[$__rate_interval])))` }], thresholds: [{ value: 0, color: 'green' }, { value: 0.8, color: 'orange' }, { value: 0.95, color: 'red' }] },
-          { title: 'Highest memory use', kind: 'stat', unit: 'percentunit', targets: [{ expr: `max(1 - node_memory_MemAvailable_bytes{${s}} / node_memory_MemTotal_bytes{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 0.8, color: 'orange' }, { value: 0.95, color: 'red' }] },
-          { title: 'Lowest filesystem free', kind: 'stat', unit: 'percentunit', targets: [{ expr: `min(node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}})` }], thresholds: [{ value: 0, color: 'red' }, { value: 0.1, color: 'orange' }, { value: 0.2, color: 'green' }] },
+          { title: 'Nodes reporting', kind: 'stat', targets: [{ expr: `count(${PROMETHEUS_METRIC.up}{${s}} == 1)` }] },
+          { title: 'Highest CPU use', kind: 'stat', unit: 'percentunit', targets: [{ expr: `max(1 - avg by (node) (rate(${M.nodeCpuSecondsTotal}{${s},mode="idle"}[$__rate_interval])))` }], thresholds: [{ value: 0, color: 'green' }, { value: 0.8, color: 'orange' }, { value: 0.95, color: 'red' }] },
+          { title: 'Highest memory use', kind: 'stat', unit: 'percentunit', targets: [{ expr: `max(1 - ${M.nodeMemoryMemAvailableBytes}{${s}} / ${M.nodeMemoryMemTotalBytes}{${s}})` }], thresholds: [{ value: 0, color: 'green' }, { value: 0.8, color: 'orange' }, { value: 0.95, color: 'red' }] },
+          { title: 'Lowest filesystem free', kind: 'stat', unit: 'percentunit', targets: [{ expr: `min(${M.nodeFilesystemAvailBytes}{${fs}} / ${M.nodeFilesystemSizeBytes}{${fs}})` }], thresholds: [{ value: 0, color: 'red' }, { value: 0.1, color: 'orange' }, { value: 0.2, color: 'green' }] },
         ],
       },
       {
         title: 'CPU and memory',
         panels: [
-          { title: 'CPU use', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `1 - avg by (node) (rate(node_cpu_seconds_total{${s},mode="idle"}[$__rate_interval]))`, legend: '{{node}}' }] },
-          { title: 'Load (1m) per CPU', kind: 'timeseries', targets: [{ expr: `node_load1{${s}} / on (node) count by (node) (node_cpu_seconds_total{${s},mode="idle"})`, legend: '{{node}}' }] },
-          { title: 'Memory used', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `1 - node_memory_MemAvailable_bytes{${s}} / node_memory_MemTotal_bytes{${s}}`, legend: '{{node}}' }] },
-          { title: 'Filesystem free', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}}`, legend: '{{node}} {{mountpoint}}' }] },
+          { title: 'CPU use', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `1 - avg by (node) (rate(${M.nodeCpuSecondsTotal}{${s},mode="idle"}[$__rate_interval]))`, legend: '{{node}}' }] },
+          { title: 'Load (1m) per CPU', kind: 'timeseries', targets: [{ expr: `${M.nodeLoad1}{${s}} / on (node) count by (node) (${M.nodeCpuSecondsTotal}{${s},mode="idle"})`, legend: '{{node}}' }] },
+          { title: 'Memory used', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `1 - ${M.nodeMemoryMemAvailableBytes}{${s}} / ${M.nodeMemoryMemTotalBytes}{${s}}`, legend: '{{node}}' }] },
+          { title: 'Filesystem free', kind: 'timeseries', unit: 'percentunit', max: 1, targets: [{ expr: `${M.nodeFilesystemAvailBytes}{${fs}} / ${M.nodeFilesystemSizeBytes}{${fs}}`, legend: '{{node}} {{mountpoint}}' }] },
         ],
       },
       {
         title: 'Disks and network',
         panels: [
-          { title: 'Disk busy', kind: 'timeseries', unit: 'percentunit', targets: [{ expr: `rate(node_disk_io_time_seconds_total{${s}}[$__rate_interval])`, legend: '{{node}} {{device}}' }] },
+          { title: 'Disk busy', kind: 'timeseries', unit: 'percentunit', targets: [{ expr: `rate(${M.nodeDiskIoTimeSecondsTotal}{${s}}[$__rate_interval])`, legend: '{{node}} {{device}}' }] },
           { title: 'Disk throughput', kind: 'timeseries', unit: 'Bps', targets: [
-            { expr: `sum by (node) (rate(node_disk_read_bytes_total{${s}}[$__rate_interval]))`, legend: 'read {{node}}' },
-            { expr: `sum by (node) (rate(node_disk_written_bytes_total{${s}}[$__rate_interval]))`, legend: 'written {{node}}' },
+            { expr: `sum by (node) (rate(${M.nodeDiskReadBytesTotal}{${s}}[$__rate_interval]))`, legend: 'read {{node}}' },
+            { expr: `sum by (node) (rate(${M.nodeDiskWrittenBytesTotal}{${s}}[$__rate_interval]))`, legend: 'written {{node}}' },
           ] },
-          { title: 'Network received', kind: 'timeseries', unit: 'Bps', targets: [{ expr: `sum by (node) (rate(node_network_receive_bytes_total{${s},device!="lo"}[$__rate_interval]))`, legend: '{{node}}' }] },
-          { title: 'Network sent', kind: 'timeseries', unit: 'Bps', targets: [{ expr: `sum by (node) (rate(node_network_transmit_bytes_total{${s},device!="lo"}[$__rate_interval]))`, legend: '{{node}}' }] },
+          { title: 'Network received', kind: 'timeseries', unit: 'Bps', targets: [{ expr: `sum by (node) (rate(${M.nodeNetworkReceiveBytesTotal}{${s},device!="lo"}[$__rate_interval]))`, legend: '{{node}}' }] },
+          { title: 'Network sent', kind: 'timeseries', unit: 'Bps', targets: [{ expr: `sum by (node) (rate(${M.nodeNetworkTransmitBytesTotal}{${s},device!="lo"}[$__rate_interval]))`, legend: '{{node}}' }] },
         ],
       },
     ],
