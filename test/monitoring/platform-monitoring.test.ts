@@ -259,7 +259,7 @@ describe('composition', () => {
     expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['zookeeper', 'kafka']);
   });
 
-  test('alertProfiles maps a component to a catalogue entry, or to none', () => {
+  test('alertKinds maps a component to a component kind (catalogue entry), or to none', () => {
     const { app, chart } = monitoringScope();
     const shop = { ...PLATFORM_ENDPOINTS[5], component: 'shop' };
     const batch = { ...PLATFORM_ENDPOINTS[5], component: 'webapp', namespace: 'batch' };
