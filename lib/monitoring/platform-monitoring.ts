@@ -104,6 +104,20 @@ export class PlatformMonitoring extends Construct {
     super(scope, id);
     this.props = props;
     if (props.monitorLabels !== undefined) checkLabels(this, 'monitorLabels', props.monitorLabels);
+    this.checkComponentMaps(props);
+    this.kubeStateMetrics = this.resolveKubeStateMetrics(props.kubeStateMetricsSelector ?? { job: 'kube-state-metrics' });
+    this.thresholds = this.checkThresholds(props.thresholds ?? {});
+    this.runbookBaseUrl = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
+    check(/^https?:\/\/[^\s#?]+$/.test(this.runbookBaseUrl), this, 'runbookBaseUrl', this.runbookBaseUrl,
+      'must be an http(s) URL without spaces, query or fragment (the pages are <base>/<page>.md#<alert>)');
+
+    if (props.alerts ?? true) this.ensureRules();
+    for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);
+    this.node.addValidation({ validate: () => this.unknownComponents() });
+  }
+
+  /** The per-component maps: known kinds, workload and CronJob names that are DNS labels. */
+  private checkComponentMaps(props: PlatformMonitoringProps): void {
     for (const [component, kind] of Object.entries(props.alertKinds ?? {})) {
       check(kind === 'none' || isAlertComponentKind(kind), this, `alertKinds[${component}]`, kind,
         `must be one of ${[...Object.keys(ALERT_CATALOGUE), 'none'].join(', ')}`);
@@ -114,20 +128,15 @@ export class PlatformMonitoring extends Construct {
     for (const [component, cronJob] of Object.entries(props.logRetentionCronJobs ?? {})) {
       checkDnsLabel(this, `logRetentionCronJobs[${component}]`, cronJob, 52);
     }
-    const ksm = props.kubeStateMetricsSelector ?? { job: 'kube-state-metrics' };
+  }
+
+  /** Label matchers of the kube-state-metrics series; `namespace` is added per component. */
+  private resolveKubeStateMetrics(ksm: Record<string, string>): string {
     for (const key of Object.keys(ksm)) {
       checkPrometheusLabelName(this, 'kubeStateMetricsSelector key', key);
       check(key !== 'namespace', this, 'kubeStateMetricsSelector key', key, 'is set per component from the endpoint namespace');
     }
-    this.kubeStateMetrics = equalityMatchers(ksm);
-    this.thresholds = this.checkThresholds(props.thresholds ?? {});
-    this.runbookBaseUrl = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
-    check(/^https?:\/\/[^\s#?]+$/.test(this.runbookBaseUrl), this, 'runbookBaseUrl', this.runbookBaseUrl,
-      'must be an http(s) URL without spaces, query or fragment (the pages are <base>/<page>.md#<alert>)');
-
-    if (props.alerts ?? true) this.ensureRules();
-    for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);
-    this.node.addValidation({ validate: () => this.unknownComponents() });
+    return equalityMatchers(ksm);
   }
 
   /** The PrometheusRule construct; undefined when alerts are off and no custom group was added. */
