@@ -209,19 +209,46 @@ export function checkLabelValue<T extends string | undefined>(scope: IConstruct,
 
 /** A label key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
 export function isLabelKey(key: string): boolean {
+  if (typeof key !== 'string') return false;
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix)));
 }
 
-/** Label keys and values of a selector or label set. */
-export function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>): Record<string, string> {
-  for (const [key, value] of Object.entries(labels)) {
-    check(isLabelKey(key), scope, `${prop} key`, key, "must be a label key: an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'");
-    checkLabelValue(scope, `${prop}[${key}]`, value);
+/**
+ * Label keys and values of a selector or label set (metadata or selectors); with `nonEmpty`, at
+ * least one label (an empty selector selects every object in the namespace).
+ */
+export function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>, nonEmpty = false): Record<string, string> {
+  check(typeof labels === 'object' && labels !== null && !Array.isArray(labels), scope, prop, JSON.stringify(labels), 'must be a map of label keys to values');
+  const entries = Object.entries(labels);
+  check(!nonEmpty || entries.length > 0, scope, prop, '{}', 'must hold at least one label, or it would select every object in the namespace');
+  for (const [key, value] of entries) {
+    check(isLabelKey(key), scope, `${prop} key`, key,
+      'must be a Kubernetes label key: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
+    check(typeof value === 'string' && LABEL_VALUE.test(value), scope, `${prop}[${key}]`, value,
+      'must be a Kubernetes label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
   }
   return labels;
+}
+
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A named port (IANA service name, what Services and containers use): at most 15 lowercase
+ * letters, digits and '-', at least one letter, no leading, trailing or doubled '-'.
+ */
+export function checkPortName(scope: IConstruct, prop: string, name: string): string {
+  check(typeof name === 'string' && name.length <= 15 && PORT_NAME.test(name) && /[a-z]/.test(name) && !name.includes('--'), scope, prop, name,
+    'must be a port name: at most 15 lowercase letters, digits and "-", with at least one letter and no leading, trailing or doubled "-"');
+  return name;
+}
+
+/** An absolute HTTP path (`/metrics`). */
+export function checkHttpPath(scope: IConstruct, prop: string, path: string): string {
+  check(typeof path === 'string' && /^\/[^\s?#]*$/.test(path), scope, prop, path, 'must be an absolute HTTP path such as "/metrics", without spaces, query or fragment');
+  return path;
 }
 
 /** The bytes of an IPv4 or IPv6 address (no zone), or undefined when it is neither. */

@@ -1,4 +1,5 @@
 import { imageVersion } from '../core/labels';
+import { KAFKA_JMX_EXPORTER_METRIC } from './kafka-monitoring';
 
 /**
  * File names and paths shared by the generated configuration, the start script and the pod spec.
@@ -181,7 +182,7 @@ includeObjectNames:
   - "kafka.cluster:*"
   - "java.lang:*"
 rules:
-  # Per-topic broker rates, e.g. kafka_server_brokertopicmetrics_bytesinpersec_total{topic="orders"}.
+  # Per-topic broker rates, e.g. ${KAFKA_JMX_EXPORTER_METRIC.kafkaServerBrokertopicmetricsBytesinpersecTotal}{topic="orders"}.
   - pattern: 'kafka.server<type=BrokerTopicMetrics, name=([^,]+), topic=([^,]+)><>Count'
     name: kafka_server_brokertopicmetrics_$1_total
     type: COUNTER
@@ -206,12 +207,12 @@ rules:
     labels:
       request: "$2"
       quantile: "0.$3"
-  # Single-value gauges: kafka_server_replicamanager_underreplicatedpartitions,
-  # kafka_controller_kafkacontroller_offlinepartitionscount, kafka_controller_kafkacontroller_activecontrollercount, ...
+  # Single-value gauges: ${KAFKA_JMX_EXPORTER_METRIC.kafkaServerReplicamanagerUnderreplicatedpartitions},
+  # ${KAFKA_JMX_EXPORTER_METRIC.kafkaControllerKafkacontrollerOfflinepartitionscount}, ${KAFKA_JMX_EXPORTER_METRIC.kafkaControllerKafkacontrollerActivecontrollercount}, ...
   - pattern: 'kafka.(\\w+)<type=([^,]+), name=([^,]+)><>Value'
     name: kafka_$1_$2_$3
     type: GAUGE
-  # Meters and counters without extra labels, e.g. kafka_server_brokertopicmetrics_messagesinpersec_total.
+  # Meters and counters without extra labels, e.g. ${KAFKA_JMX_EXPORTER_METRIC.kafkaServerBrokertopicmetricsMessagesinpersecTotal}.
   - pattern: 'kafka.(\\w+)<type=([^,]+), name=([^,]+)><>Count'
     name: kafka_$1_$2_$3_total
     type: COUNTER
@@ -220,12 +221,12 @@ rules:
     name: jvm_memory_heap_$1_bytes
     type: GAUGE
   - pattern: 'java.lang<type=GarbageCollector, name=([^,]+)><>CollectionCount'
-    name: jvm_gc_collection_count_total
+    name: ${KAFKA_JMX_EXPORTER_METRIC.jvmGcCollectionCountTotal}
     type: COUNTER
     labels:
       gc: "$1"
   - pattern: 'java.lang<type=GarbageCollector, name=([^,]+)><>CollectionTime'
-    name: jvm_gc_collection_seconds_total
+    name: ${KAFKA_JMX_EXPORTER_METRIC.jvmGcCollectionSecondsTotal}
     type: COUNTER
     valueFactor: 0.001
     labels:

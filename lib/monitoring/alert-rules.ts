@@ -1,51 +1,12 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com';
+import { ALERT_SEVERITIES, AlertRule, AlertRuleGroup } from '../core/alerting';
 import { MANAGED_BY } from '../core/labels';
-import { check, checkDnsSubdomain } from '../core/validation';
-import { checkPrometheusDuration, checkPromQL, templateProblems } from './promql';
-import { checkAlertName, checkKubeLabels, checkPrometheusLabelName } from './validation';
+import { check, checkDnsSubdomain, checkLabels } from '../core/validation';
+import { checkAlertName, checkPrometheusDuration, checkPrometheusLabelName, checkPromQL, templateProblems } from '../core/promql';
 
-/** How urgent an alert is; Alertmanager routes on the `severity` label. */
-export type AlertSeverity = 'critical' | 'warning' | 'info';
-
-const SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
-
-/** One Prometheus alerting rule. */
-export interface AlertRule {
-  /** Alert name, PascalCase by convention, e.g. `KafkaOfflinePartitions`. Unique in its PrometheusRule. */
-  readonly alert: string;
-  /** The PromQL expression; every series it returns is an alert. */
-  readonly expr: string;
-  /** How long the expression must hold before the alert fires, e.g. `5m`. Required: no alert fires on one bad scrape. */
-  readonly for: string;
-  /** `critical` pages someone now; `warning` needs attention within working hours; `info` is context. */
-  readonly severity: AlertSeverity;
-  /** One line, may use `{{ $labels.<name> }}` and `{{ $value }}`. */
-  readonly summary: string;
-  /** What is wrong and what it affects, may use templates. */
-  readonly description: string;
-  /** What the operator does first (commands, dashboards), may use templates. Emitted as the `runbook` annotation. */
-  readonly runbook: string;
-  /**
-   * Where the full runbook lives (meaning, impact, diagnosis, fix): emitted as the conventional
-   * `runbook_url` annotation, which Alertmanager templates and Grafana link to.
-   * @default - `<runbookBaseUrl>#<alert name in lowercase>` when the PrometheusRule has a `runbookBaseUrl`, else none
-   */
-  readonly runbookUrl?: string;
-  /** More labels on the alert (`team`, `component`). `severity` is set from {@link severity}. @default - none */
-  readonly labels?: Record<string, string>;
-}
-
-/** A group of rules Prometheus evaluates together, sequentially, at one interval. */
-export interface AlertRuleGroup {
-  /** Group name, unique in the PrometheusRule, e.g. `zookeeper`. */
-  readonly name: string;
-  /** Evaluation interval. @default - Prometheus' global evaluation interval */
-  readonly interval?: string;
-  /** At least one rule. */
-  readonly rules: AlertRule[];
-}
+export type { AlertSeverity, AlertRule, AlertRuleGroup } from '../core/alerting';
 
 /** Props of {@link PlatformAlertRules}. */
 export interface PlatformAlertRulesProps {
@@ -89,7 +50,7 @@ export class PlatformAlertRules extends Construct {
   constructor(scope: Construct, id: string, props: PlatformAlertRulesProps = {}) {
     super(scope, id);
     this.name = checkDnsSubdomain(this, 'name', props.name ?? 'platform-alerts');
-    const labels = checkKubeLabels(this, 'labels', props.labels ?? DEFAULT_DISCOVERY_LABELS);
+    const labels = checkLabels(this, 'labels', props.labels ?? DEFAULT_DISCOVERY_LABELS);
     if (props.runbookBaseUrl !== undefined) {
       check(/^https?:\/\/\S+$/.test(props.runbookBaseUrl), this, 'runbookBaseUrl', props.runbookBaseUrl, 'must be an http(s) URL without spaces');
       this.runbookBaseUrl = props.runbookBaseUrl.replace(/#.*$/, '');
@@ -134,7 +95,7 @@ export class PlatformAlertRules extends Construct {
     const at = `${prefix}.rules[${alert}]`;
     checkPromQL(this, `${at}.expr`, rule.expr);
     checkPrometheusDuration(this, `${at}.for`, rule.for);
-    check(SEVERITIES.includes(rule.severity), this, `${at}.severity`, rule.severity, `must be one of ${SEVERITIES.join(', ')}`);
+    check(ALERT_SEVERITIES.includes(rule.severity), this, `${at}.severity`, rule.severity, `must be one of ${ALERT_SEVERITIES.join(', ')}`);
     for (const key of ['summary', 'description', 'runbook'] as const) {
       const text = rule[key];
       check(typeof text === 'string' && text.trim().length > 0, this, `${at}.${key}`, text ?? '', 'must be a non-empty text');

@@ -10,10 +10,9 @@ import {
 } from '../../imports/servicemonitors-monitoring.coreos.com';
 import { MANAGED_BY } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
-import { check, checkBoolean, checkDnsLabel } from '../core/validation';
+import { check, checkBoolean, checkDnsLabel, checkHttpPath, checkLabels, checkPortName } from '../core/validation';
+import { checkPrometheusDuration, equalityMatchers } from '../core/promql';
 import { DEFAULT_DISCOVERY_LABELS } from './alert-rules';
-import { checkPrometheusDuration, equalityMatchers } from './promql';
-import { checkHttpPath, checkKubeLabels, checkPortName } from './validation';
 
 /** Default scrape interval of a {@link MetricsEndpoint}. */
 export const DEFAULT_SCRAPE_INTERVAL = '30s';
@@ -64,14 +63,31 @@ export class MetricsMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricsMonitorProps) {
     super(scope, id);
-    const endpoint = props.endpoint;
+    this.endpoint = this.resolveEndpoint(props.endpoint);
+    const discovery = checkLabels(this, 'labels', props.labels ?? DEFAULT_DISCOVERY_LABELS);
+    this.name = this.endpoint.component;
+    this.job = this.endpoint.component;
+    this.targetNamespace = this.endpoint.namespace;
+    this.seriesSelector = equalityMatchers({ job: this.job, namespace: this.targetNamespace });
+    this.kind = this.endpoint.via === 'service' ? 'ServiceMonitor' : 'PodMonitor';
+
+    const metadata = {
+      name: this.name,
+      labels: { ...discovery, [MONITORED_COMPONENT_LABEL]: this.endpoint.component, 'app.kubernetes.io/managed-by': MANAGED_BY },
+    };
+    this.apiObject = this.kind === 'ServiceMonitor' ? this.renderServiceMonitor(metadata) : this.renderPodMonitor(metadata);
+    this.node.addValidation({ validate: () => this.verifyOutput() });
+  }
+
+  /** Validation and defaults of the endpoint, before any object exists. */
+  private resolveEndpoint(endpoint: MetricsEndpoint): Required<MetricsEndpoint> {
     check(typeof endpoint === 'object' && endpoint !== null, this, 'endpoint', String(endpoint), 'must be a MetricsEndpoint');
     const component = checkDnsLabel(this, 'endpoint.component', endpoint.component);
-    this.endpoint = {
+    const resolved: Required<MetricsEndpoint> = {
       component,
       namespace: checkDnsLabel(this, `endpoint[${component}].namespace`, endpoint.namespace),
       via: endpoint.via,
-      selector: checkKubeLabels(this, `endpoint[${component}].selector`, endpoint.selector, true),
+      selector: checkLabels(this, `endpoint[${component}].selector`, endpoint.selector, true),
       portName: checkPortName(this, `endpoint[${component}].portName`, endpoint.portName),
       path: checkHttpPath(this, `endpoint[${component}].path`, endpoint.path ?? DEFAULT_METRICS_PATH),
       interval: checkPrometheusDuration(this, `endpoint[${component}].interval`, endpoint.interval ?? DEFAULT_SCRAPE_INTERVAL, 1000),
@@ -81,55 +97,49 @@ export class MetricsMonitor extends Construct {
       'must be "service" (ServiceMonitor) or "pod" (PodMonitor)');
     check(Chart.of(this).namespace !== undefined, this, 'chart namespace', 'undefined',
       'monitors live in the monitoring namespace: create their chart with { namespace: "monitoring" }');
-    const discovery = checkKubeLabels(this, 'labels', props.labels ?? DEFAULT_DISCOVERY_LABELS);
+    return resolved;
+  }
 
-    this.name = component;
-    this.job = component;
-    this.targetNamespace = this.endpoint.namespace;
-    this.seriesSelector = equalityMatchers({ job: this.job, namespace: this.targetNamespace });
-    this.kind = endpoint.via === 'service' ? 'ServiceMonitor' : 'PodMonitor';
-
-    const metadata = {
-      name: this.name,
-      labels: { ...discovery, [MONITORED_COMPONENT_LABEL]: component, 'app.kubernetes.io/managed-by': MANAGED_BY },
-    };
-    const selector = { matchLabels: { ...this.endpoint.selector } };
-    const namespaceSelector = { matchNames: [this.targetNamespace] };
-    const scrape = {
+  /** Port, path, interval and honorLabels of the one scrape endpoint. */
+  private scrape(): { port: string; path: string; interval: string; honorLabels?: boolean } {
+    return {
       port: this.endpoint.portName, path: this.endpoint.path, interval: this.endpoint.interval,
       ...(this.endpoint.honorLabels ? { honorLabels: true } : {}),
     };
+  }
 
-    this.apiObject = this.kind === 'ServiceMonitor'
-      ? new ServiceMonitor(this, 'Resource', {
-        metadata,
-        spec: {
-          selector,
-          namespaceSelector,
-          endpoints: [{
-            ...scrape,
-            relabelings: [
-              { action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
-              { action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: this.job },
-            ],
-          }],
-        },
-      })
-      : new PodMonitor(this, 'Resource', {
-        metadata,
-        spec: {
-          selector,
-          namespaceSelector,
-          podMetricsEndpoints: [{
-            ...scrape,
-            relabelings: [
-              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
-              { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: this.job },
-            ],
-          }],
-        },
-      });
-    this.node.addValidation({ validate: () => this.verifyOutput() });
+  private renderServiceMonitor(metadata: { name: string; labels: Record<string, string> }): ServiceMonitor {
+    return new ServiceMonitor(this, 'Resource', {
+      metadata,
+      spec: {
+        selector: { matchLabels: { ...this.endpoint.selector } },
+        namespaceSelector: { matchNames: [this.targetNamespace] },
+        endpoints: [{
+          ...this.scrape(),
+          relabelings: [
+            { action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
+            { action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: this.job },
+          ],
+        }],
+      },
+    });
+  }
+
+  private renderPodMonitor(metadata: { name: string; labels: Record<string, string> }): PodMonitor {
+    return new PodMonitor(this, 'Resource', {
+      metadata,
+      spec: {
+        selector: { matchLabels: { ...this.endpoint.selector } },
+        namespaceSelector: { matchNames: [this.targetNamespace] },
+        podMetricsEndpoints: [{
+          ...this.scrape(),
+          relabelings: [
+            { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
+            { action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'job', replacement: this.job },
+          ],
+        }],
+      },
+    });
   }
 
   /** Synth-time proof that the typed class kept every field (generated classes drop unknown ones). */

@@ -1,20 +1,19 @@
 import { Construct } from 'constructs';
 import { MetricsEndpoint } from '../core/metrics';
-import { check, checkDnsLabel } from '../core/validation';
+import { check, checkDnsLabel, checkLabels } from '../core/validation';
 import {
   AlertContext,
-  AlertProfile,
+  AlertComponentKind,
   AlertThresholds,
   ALERT_CATALOGUE,
   componentAlerts,
   DEFAULT_ALERT_THRESHOLDS,
   DEFAULT_RUNBOOK_BASE_URL,
-  isAlertProfile,
+  isAlertComponentKind,
 } from './alert-catalogue';
 import { AlertRuleGroup, PlatformAlertRules } from './alert-rules';
 import { MetricsMonitor } from './metrics-monitor';
-import { equalityMatchers } from './promql';
-import { checkKubeLabels, checkPrometheusLabelName } from './validation';
+import { checkPrometheusLabelName, equalityMatchers } from '../core/promql';
 
 /** Props of {@link PlatformMonitoring}. */
 export interface PlatformMonitoringProps {
@@ -37,11 +36,11 @@ export interface PlatformMonitoringProps {
   /** `metadata.name` of the PrometheusRule. @default 'platform-alerts' */
   readonly ruleName?: string;
   /**
-   * Catalogue entry per component id, for components whose id is not itself a profile
-   * (e.g. `{ shop: 'webapp' }`); `'none'` keeps only the target alerts.
-   * @default - the component id when it is a profile (`node-exporter`, `zookeeper`, `kafka`, `elasticsearch`, `fluentd`, `webapp`), else none
+   * Component kind (catalogue entry) per component id, for components whose id is not itself a
+   * kind (e.g. `{ shop: 'webapp' }`); `'none'` keeps only the target alerts.
+   * @default - the component id when it is a kind (`node-exporter`, `zookeeper`, `kafka`, `elasticsearch`, `fluentd`, `webapp`), else none
    */
-  readonly alertProfiles?: Record<string, AlertProfile | 'none'>;
+  readonly alertKinds?: Record<string, AlertComponentKind | 'none'>;
   /**
    * StatefulSet / DaemonSet / Deployment name per component id, to narrow the kube-state-metrics
    * rollout alerts to that workload (e.g. `{ zookeeper: 'zk', kafka: 'kafka' }`).
@@ -50,9 +49,9 @@ export interface PlatformMonitoringProps {
   readonly workloads?: Record<string, string>;
   /**
    * The log retention CronJob (`LogRetention.name`, in the component's namespace) per component id
-   * of the `elasticsearch` profile, e.g. `{ elasticsearch: efk.retention.name }`: adds
+   * of the `elasticsearch` kind, e.g. `{ elasticsearch: efk.retention.name }`: adds
    * `<P>LogRetentionFailing`, which fires when its runs stop succeeding (nothing would delete old
-   * log indices any more). Only for components with the `elasticsearch` profile.
+   * log indices any more). Only for components with the `elasticsearch` kind.
    * @default - no retention alert
    */
   readonly logRetentionCronJobs?: Record<string, string>;
@@ -67,7 +66,7 @@ export interface PlatformMonitoringProps {
   readonly thresholds?: AlertThresholds;
   /**
    * Where the runbook pages live: every catalogue alert gets the conventional `runbook_url`
-   * annotation `<base>/<page>.md#<alert name in lowercase>`, where `<page>` is the alert's profile
+   * annotation `<base>/<page>.md#<alert name in lowercase>`, where `<page>` is the alert's component kind
    * (`zookeeper`, `kafka`, `elasticsearch`, `fluentd`, `node-exporter`) or `common` for the alerts
    * every component shares (`TargetDown`, `StatefulSetRolloutStuck`, ...; anchors without the
    * component prefix). The pages are `docs/runbooks/*.md` of this repository, a `##` heading per
@@ -83,7 +82,7 @@ export interface PlatformMonitoringProps {
 /**
  * Monitoring for the whole platform (SPEC §8): one {@link MetricsMonitor} (ServiceMonitor or
  * PodMonitor) per {@link MetricsEndpoint}, and one PrometheusRule whose groups are named after the
- * components: target down/absent for every component, plus the catalogue alerts of its profile
+ * components: target down/absent for every component, plus the catalogue alerts of its kind
  * (ZooKeeper not serving/no leader, Kafka nodes down, under-replicated/offline partitions and
  * controller, Elasticsearch red/yellow/unavailable, Fluentd retries, failing outputs and full
  * buffers, node filesystems, DaemonSet/StatefulSet rollouts stuck, Deployment replicas
@@ -104,23 +103,9 @@ export class PlatformMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps = {}) {
     super(scope, id);
     this.props = props;
-    if (props.monitorLabels !== undefined) checkKubeLabels(this, 'monitorLabels', props.monitorLabels);
-    for (const [component, profile] of Object.entries(props.alertProfiles ?? {})) {
-      check(profile === 'none' || isAlertProfile(profile), this, `alertProfiles[${component}]`, profile,
-        `must be one of ${[...Object.keys(ALERT_CATALOGUE), 'none'].join(', ')}`);
-    }
-    for (const [component, workload] of Object.entries(props.workloads ?? {})) {
-      checkDnsLabel(this, `workloads[${component}]`, workload);
-    }
-    for (const [component, cronJob] of Object.entries(props.logRetentionCronJobs ?? {})) {
-      checkDnsLabel(this, `logRetentionCronJobs[${component}]`, cronJob, 52);
-    }
-    const ksm = props.kubeStateMetricsSelector ?? { job: 'kube-state-metrics' };
-    for (const key of Object.keys(ksm)) {
-      checkPrometheusLabelName(this, 'kubeStateMetricsSelector key', key);
-      check(key !== 'namespace', this, 'kubeStateMetricsSelector key', key, 'is set per component from the endpoint namespace');
-    }
-    this.kubeStateMetrics = equalityMatchers(ksm);
+    if (props.monitorLabels !== undefined) checkLabels(this, 'monitorLabels', props.monitorLabels);
+    this.checkComponentMaps(props);
+    this.kubeStateMetrics = this.resolveKubeStateMetrics(props.kubeStateMetricsSelector ?? { job: 'kube-state-metrics' });
     this.thresholds = this.checkThresholds(props.thresholds ?? {});
     this.runbookBaseUrl = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
     check(/^https?:\/\/[^\s#?]+$/.test(this.runbookBaseUrl), this, 'runbookBaseUrl', this.runbookBaseUrl,
@@ -129,6 +114,29 @@ export class PlatformMonitoring extends Construct {
     if (props.alerts ?? true) this.ensureRules();
     for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);
     this.node.addValidation({ validate: () => this.unknownComponents() });
+  }
+
+  /** The per-component maps: known kinds, workload and CronJob names that are DNS labels. */
+  private checkComponentMaps(props: PlatformMonitoringProps): void {
+    for (const [component, kind] of Object.entries(props.alertKinds ?? {})) {
+      check(kind === 'none' || isAlertComponentKind(kind), this, `alertKinds[${component}]`, kind,
+        `must be one of ${[...Object.keys(ALERT_CATALOGUE), 'none'].join(', ')}`);
+    }
+    for (const [component, workload] of Object.entries(props.workloads ?? {})) {
+      checkDnsLabel(this, `workloads[${component}]`, workload);
+    }
+    for (const [component, cronJob] of Object.entries(props.logRetentionCronJobs ?? {})) {
+      checkDnsLabel(this, `logRetentionCronJobs[${component}]`, cronJob, 52);
+    }
+  }
+
+  /** Label matchers of the kube-state-metrics series; `namespace` is added per component. */
+  private resolveKubeStateMetrics(ksm: Record<string, string>): string {
+    for (const key of Object.keys(ksm)) {
+      checkPrometheusLabelName(this, 'kubeStateMetricsSelector key', key);
+      check(key !== 'namespace', this, 'kubeStateMetricsSelector key', key, 'is set per component from the endpoint namespace');
+    }
+    return equalityMatchers(ksm);
   }
 
   /** The PrometheusRule construct; undefined when alerts are off and no custom group was added. */
@@ -144,7 +152,7 @@ export class PlatformMonitoring extends Construct {
     const monitor = new MetricsMonitor(this, component, { endpoint, labels: this.props.monitorLabels });
     this.monitors.push(monitor);
     if (this.props.alerts ?? true) {
-      this.ensureRules().addGroup({ name: component, rules: componentAlerts(this.contextFor(monitor), this.profileOf(component)) });
+      this.ensureRules().addGroup({ name: component, rules: componentAlerts(this.contextFor(monitor), this.kindOf(component)) });
     }
     return monitor;
   }
@@ -162,10 +170,10 @@ export class PlatformMonitoring extends Construct {
     return this.rulesObject;
   }
 
-  private profileOf(component: string): AlertProfile | undefined {
-    const mapped = this.props.alertProfiles?.[component];
+  private kindOf(component: string): AlertComponentKind | undefined {
+    const mapped = this.props.alertKinds?.[component];
     if (mapped !== undefined) return mapped === 'none' ? undefined : mapped;
-    return isAlertProfile(component) ? component : undefined;
+    return isAlertComponentKind(component) ? component : undefined;
   }
 
   private contextFor(monitor: MetricsMonitor): AlertContext {
@@ -201,15 +209,15 @@ export class PlatformMonitoring extends Construct {
     return merged;
   }
 
-  /** A profile or workload given for a component that was never added is a typo: fail synth. */
+  /** A kind or workload given for a component that was never added is a typo: fail synth. */
   private unknownComponents(): string[] {
     const known = new Set(this.monitors.map((m) => m.name));
     return [
-      ...Object.keys(this.props.alertProfiles ?? {}).filter((c) => !known.has(c)).map((c) => `alertProfiles names unknown component "${c}" (known: ${[...known].join(', ')})`),
+      ...Object.keys(this.props.alertKinds ?? {}).filter((c) => !known.has(c)).map((c) => `alertKinds names unknown component "${c}" (known: ${[...known].join(', ')})`),
       ...Object.keys(this.props.workloads ?? {}).filter((c) => !known.has(c)).map((c) => `workloads names unknown component "${c}" (known: ${[...known].join(', ')})`),
       ...Object.keys(this.props.logRetentionCronJobs ?? {}).filter((c) => !known.has(c)).map((c) => `logRetentionCronJobs names unknown component "${c}" (known: ${[...known].join(', ')})`),
-      ...Object.keys(this.props.logRetentionCronJobs ?? {}).filter((c) => known.has(c) && this.profileOf(c) !== 'elasticsearch')
-        .map((c) => `logRetentionCronJobs names component "${c}", whose alert profile is ${this.profileOf(c) ?? 'none'}: only the elasticsearch profile has the retention alert`),
+      ...Object.keys(this.props.logRetentionCronJobs ?? {}).filter((c) => known.has(c) && this.kindOf(c) !== 'elasticsearch')
+        .map((c) => `logRetentionCronJobs names component "${c}", whose alert profile is ${this.kindOf(c) ?? 'none'}: only the elasticsearch profile has the retention alert`),
     ];
   }
 }

@@ -8,7 +8,7 @@ import { TenantObservability } from '../observability/tenant-observability';
 import { check, checkBoolean } from '../core/validation';
 import { KafkaCluster } from '../kafka/kafka-cluster';
 import { EfkStack } from '../logging/efk-stack';
-import { AlertProfile } from '../monitoring/alert-catalogue';
+import { AlertComponentKind } from '../monitoring/alert-catalogue';
 import { MonitoringChart } from '../monitoring/monitoring-chart';
 import { PlatformMonitoring } from '../monitoring/platform-monitoring';
 import { NodeExporter, NodeExporterProps } from '../node-exporter/node-exporter';
@@ -302,7 +302,7 @@ export class PlatformCluster {
       namespace: MONITORING_NAMESPACE,
       endpoints,
       applyLast: false,
-      alertProfiles: web ? { [web.component]: 'webapp' } : {},
+      alertKinds: web ? { [web.component]: 'webapp' } : {},
       workloads: {
         ...(unnamed ? { zookeeper: unnamed.zookeeper.name, kafka: unnamed.kafka.name } : {}),
         'node-exporter': this.nodeExporter.name,
@@ -331,18 +331,18 @@ export class PlatformCluster {
   private monitorTenant(tenant: PlatformTenant): PlatformMonitoring | undefined {
     if (!this.monitoring) return undefined;
     const prefix = `${tenant.name}-`;
-    const parts: Array<[MetricsEndpoint | undefined, AlertProfile, string]> = [
+    const parts: Array<[MetricsEndpoint | undefined, AlertComponentKind, string]> = [
       [tenant.zookeeper.metricsEndpoint, 'zookeeper', tenant.zookeeper.name],
       [tenant.kafka.metricsEndpoint, 'kafka', tenant.kafka.name],
       [tenant.webApp.metricsEndpoint, 'webapp', tenant.webApp.name],
     ];
-    const present = parts.filter(([e]) => e !== undefined).map(([e, profile, workload]) => ({ endpoint: { ...e!, component: prefix + e!.component }, profile, workload }));
+    const present = parts.filter(([e]) => e !== undefined).map(([e, kind, workload]) => ({ endpoint: { ...e!, component: prefix + e!.component }, kind, workload }));
     return this.monitoring.addMonitoring(`tenant-${tenant.name}`, {
       endpoints: present.map((p) => p.endpoint),
       ruleName: `${prefix}platform-alerts`,
       monitorLabels: this.observability?.discoveryLabels,
       ruleLabels: this.observability?.discoveryLabels,
-      alertProfiles: Object.fromEntries(present.map((p) => [p.endpoint.component, p.profile])),
+      alertKinds: Object.fromEntries(present.map((p) => [p.endpoint.component, p.kind])),
       workloads: Object.fromEntries(present.map((p) => [p.endpoint.component, p.workload])),
     });
   }

@@ -1,5 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import { DEFAULT_RUNBOOK_BASE_URL, PlatformMonitoring, PlatformMonitoringProps, promqlProblems } from '../../lib/monitoring';
+import { KUBE_STATE_METRICS, MetricsContract, PROMETHEUS_SCRAPE_METRICS } from '../../lib/core/metrics-contract';
+import { KAFKA_JMX_EXPORTER_METRICS } from '../../lib/kafka/kafka-monitoring';
+import { ELASTICSEARCH_EXPORTER_METRICS } from '../../lib/logging/elasticsearch-monitoring';
+import { FLUENTD_METRICS } from '../../lib/logging/fluentd-monitoring';
+import { NODE_EXPORTER_METRICS } from '../../lib/node-exporter/node-exporter-monitoring';
+import { PODINFO_METRICS } from '../../lib/webapp/web-app-monitoring';
+import { ZOOKEEPER_METRICS } from '../../lib/zookeeper/zookeeper-monitoring';
 import { metricsOf, monitoringScope, PLATFORM_ENDPOINTS, synthChecked } from './fixtures';
 
 function platform(props: Partial<PlatformMonitoringProps> = {}): { objects: any[]; monitoring: PlatformMonitoring } {
@@ -70,21 +77,14 @@ const CATALOGUE: [string, string, string[], string, string][] = [
   ['webapp', 'WebappDeploymentMetricsAbsent', ['kube_deployment_status_replicas_unavailable'], '15m', 'warning'],
 ];
 
-/** The metric names the exporters really emit (verified against their sources), per component. */
-const KNOWN_METRICS: Record<string, string[]> = {
-  'zookeeper': ['up', 'znode_count', 'leader_uptime', 'synced_followers', 'quorum_size', 'outstanding_requests'],
-  'kafka': ['up', 'jmx_scrape_error', 'kafka_server_replicamanager_underreplicatedpartitions', 'kafka_controller_kafkacontroller_offlinepartitionscount', 'kafka_controller_kafkacontroller_activecontrollercount'],
-  // elasticsearch_exporter v1.10.0 collector/nodes.go (filesystem_data, node `_local`) and
-  // collector/indices_settings.go (`--es.indices_settings`).
-  'elasticsearch': ['up', 'elasticsearch_cluster_health_status', 'elasticsearch_filesystem_data_available_bytes', 'elasticsearch_filesystem_data_size_bytes',
-    'elasticsearch_indices_settings_stats_read_only_indices'],
-  'fluentd': ['up', 'fluentd_output_status_buffer_queue_length', 'fluentd_output_status_retry_wait', 'fluentd_output_status_buffer_total_bytes',
-    'fluentd_output_status_num_errors', 'fluentd_output_status_buffer_available_space_ratio'],
-  'node-exporter': ['up', 'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly'],
-  'webapp': ['up'],
+/**
+ * Each component's metrics contract (written once, next to its construct), plus Prometheus' `up`
+ * and kube-state-metrics: what an alert of that component group may read.
+ */
+const CONTRACT: Record<string, MetricsContract> = {
+  'zookeeper': ZOOKEEPER_METRICS, 'kafka': KAFKA_JMX_EXPORTER_METRICS, 'elasticsearch': ELASTICSEARCH_EXPORTER_METRICS,
+  'fluentd': FLUENTD_METRICS, 'node-exporter': NODE_EXPORTER_METRICS, 'webapp': PODINFO_METRICS,
 };
-const KUBE_STATE_METRICS = [...KSM_STS, ...KSM_DS, 'kube_statefulset_status_replicas_ready', 'kube_daemonset_status_number_unavailable',
-  'kube_deployment_status_replicas_unavailable', 'kube_deployment_status_condition'];
 
 describe('PlatformMonitoring with every platform component', () => {
   const { objects, monitoring } = platform({ workloads: { zookeeper: 'zk', kafka: 'kafka', webapp: 'shop' } });
@@ -127,7 +127,7 @@ describe('PlatformMonitoring with every platform component', () => {
 
   test('PromQL sanity: every expr is well-formed and reads only metrics its exporter (or kube-state-metrics) emits', () => {
     for (const group of rule.spec.groups) {
-      const allowed = new Set([...KNOWN_METRICS[group.name], ...KUBE_STATE_METRICS]);
+      const allowed = new Set([...CONTRACT[group.name].metrics, ...PROMETHEUS_SCRAPE_METRICS.metrics, ...KUBE_STATE_METRICS.metrics]);
       for (const r of group.rules) {
         expect(promqlProblems(r.expr)).toEqual([]);
         const read = metricsOf(r.expr);
@@ -138,9 +138,11 @@ describe('PlatformMonitoring with every platform component', () => {
   });
 
   test('PromQL sanity: every listed exporter metric is alerted on', () => {
+    // The literal table above names every metric the alerts read, and nothing else.
     const read = new Set(alerts.flatMap((a: any) => metricsOf(a.expr)));
-    const listed = [...Object.values(KNOWN_METRICS).flat(), ...KUBE_STATE_METRICS];
-    expect(listed.filter((m) => !read.has(m))).toEqual([]);
+    const listed = new Set(CATALOGUE.flatMap(([, , metrics]) => metrics));
+    expect([...listed].sort()).toEqual([...read].sort());
+    expect(read.size).toBe(32);
   });
 
   test('component series are selected by the job label the monitor sets and the target namespace', () => {
@@ -187,6 +189,41 @@ describe('PlatformMonitoring with every platform component', () => {
     expect(find('NodeExporterFilesystemSpaceLow')).toContain('* 100 < 10');
   });
 
+  test('default thresholds, for durations and severities, as literals', () => {
+    const byName = (name: string): any => alerts.find((a: any) => a.alert === name);
+    const es = 'job="elasticsearch",namespace="logging"';
+    expect(byName('ElasticsearchDiskWatermarkLow').expr)
+      .toBe(`100 * (1 - elasticsearch_filesystem_data_available_bytes{${es}} / elasticsearch_filesystem_data_size_bytes{${es}}) > 85`);
+    expect(byName('ElasticsearchDiskWatermarkHigh').expr)
+      .toBe(`100 * (1 - elasticsearch_filesystem_data_available_bytes{${es}} / elasticsearch_filesystem_data_size_bytes{${es}}) > 90`);
+    expect(byName('FluentdBufferBytesHigh').expr).toBe('fluentd_output_status_buffer_total_bytes{job="fluentd",namespace="logging-agents"} > 1073741824');
+    expect(byName('FluentdOutputFailing').for).toBe('5m');
+    expect(byName('FluentdOutputFailing').annotations.description).toContain('has not flushed a single chunk for 15 minutes');
+    expect(byName('NodeExporterFilesystemFillingUp').expr).toContain('predict_linear(node_filesystem_avail_bytes{');
+    expect(byName('NodeExporterFilesystemFillingUp').expr).toContain('[6h], 4 * 3600) < 0');
+    expect(byName('NodeExporterFilesystemFillingUp').expr).toContain('* 100 < 20\n)');
+    expect(byName('NodeExporterFilesystemSpaceLow').annotations.description).toContain('(threshold 10%)');
+    expect(byName('FluentdBufferFull').annotations.description).toContain('(threshold 10%)');
+    expect(byName('KafkaNodeDown').expr).toContain('[10m]) > 0.5');
+    expect(['KafkaOfflinePartitions', 'KafkaNoActiveController', 'ZookeeperNoLeader', 'ZookeeperNotServing', 'ElasticsearchClusterRed',
+      'ElasticsearchClusterUnavailable', 'FluentdBufferFull', 'NodeExporterFilesystemFillingUp'].map((n) => [n, byName(n).for, byName(n).labels.severity]))
+      .toEqual([
+        ['KafkaOfflinePartitions', '5m', 'critical'], ['KafkaNoActiveController', '5m', 'critical'], ['ZookeeperNoLeader', '5m', 'critical'],
+        ['ZookeeperNotServing', '5m', 'critical'], ['ElasticsearchClusterRed', '5m', 'critical'], ['ElasticsearchClusterUnavailable', '5m', 'critical'],
+        ['FluentdBufferFull', '5m', 'critical'], ['NodeExporterFilesystemFillingUp', '1h', 'critical'],
+      ]);
+  });
+
+  test('runbook URLs, as literals: the page of the kind, or common.md for shared alerts', () => {
+    const url = (name: string): string => alerts.find((a: any) => a.alert === name).annotations.runbook_url;
+    const base = 'https://github.com/cdk8s-platform/cdk8s-platform/blob/main/docs/runbooks';
+    expect(url('KafkaOfflinePartitions')).toBe(`${base}/kafka.md#kafkaofflinepartitions`);
+    expect(url('KafkaTargetDown')).toBe(`${base}/common.md#targetdown`);
+    expect(url('ZookeeperStatefulSetRolloutStuck')).toBe(`${base}/common.md#statefulsetrolloutstuck`);
+    expect(url('NodeExporterFilesystemSpaceLow')).toBe(`${base}/node-exporter.md#nodeexporterfilesystemspacelow`);
+    expect(url('WebappRolloutStuck')).toBe(`${base}/common.md#deploymentrolloutstuck`);
+  });
+
   test('templates use $labels and every alert has summary, description, runbook and runbook_url', () => {
     for (const a of alerts) {
       expect(Object.keys(a.annotations).sort()).toEqual(['description', 'runbook', 'runbook_url', 'summary']);
@@ -222,11 +259,11 @@ describe('composition', () => {
     expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['zookeeper', 'kafka']);
   });
 
-  test('alertProfiles maps a component to a catalogue entry, or to none', () => {
+  test('alertKinds maps a component to a component kind (catalogue entry), or to none', () => {
     const { app, chart } = monitoringScope();
     const shop = { ...PLATFORM_ENDPOINTS[5], component: 'shop' };
     const batch = { ...PLATFORM_ENDPOINTS[5], component: 'webapp', namespace: 'batch' };
-    new PlatformMonitoring(chart, 'M', { endpoints: [shop, batch], alertProfiles: { shop: 'webapp', webapp: 'none' } });
+    new PlatformMonitoring(chart, 'M', { endpoints: [shop, batch], alertKinds: { shop: 'webapp', webapp: 'none' } });
     const groups = ruleOf(synthChecked(app, chart)).spec.groups;
     expect(groups[0].rules.map((r: any) => r.alert)).toEqual(['ShopTargetDown', 'ShopTargetsAbsent', 'ShopReplicasUnavailable', 'ShopRolloutStuck', 'ShopDeploymentMetricsAbsent']);
     expect(groups[0].rules.map((r: any) => r.annotations.runbook_url.replace(DEFAULT_RUNBOOK_BASE_URL, ''))).toEqual([
@@ -266,8 +303,8 @@ describe('invalid props are rejected with a clear message', () => {
     ['duplicate component', { endpoints: [PLATFORM_ENDPOINTS[0], { ...PLATFORM_ENDPOINTS[0], namespace: 'other' }] },
       /monitoring\/M: invalid endpoints\[\].component "zookeeper": must be unique/],
     ['bad component name', { endpoints: [{ ...PLATFORM_ENDPOINTS[0], component: 'Zoo Keeper' }] }, /invalid endpoints\[\].component "Zoo Keeper": must be a DNS label/],
-    ['unknown alert profile', { alertProfiles: { zookeeper: 'zk' as any } },
-      /invalid alertProfiles\[zookeeper\] "zk": must be one of node-exporter, zookeeper, kafka, elasticsearch, fluentd, webapp, none/],
+    ['unknown alert profile', { alertKinds: { zookeeper: 'zk' as any } },
+      /invalid alertKinds\[zookeeper\] "zk": must be one of node-exporter, zookeeper, kafka, elasticsearch, fluentd, webapp, none/],
     ['bad workload name', { workloads: { zookeeper: 'ZK' } }, /invalid workloads\[zookeeper\] "ZK": must be a DNS label/],
     ['filesystem threshold above 100', { thresholds: { filesystemFreePercent: 120 } }, /invalid thresholds.filesystemFreePercent 120: must be a percentage above 0 and below 100/],
     ['zero outstanding requests', { thresholds: { zookeeperOutstandingRequests: 0 } }, /invalid thresholds.zookeeperOutstandingRequests 0: must be an integer >= 1/],
@@ -292,8 +329,8 @@ describe('invalid props are rejected with a clear message', () => {
 
   test('a profile or workload for a component that does not exist fails synth', () => {
     const { app, chart } = monitoringScope();
-    new PlatformMonitoring(chart, 'M', { endpoints: [PLATFORM_ENDPOINTS[0]], alertProfiles: { zookeper: 'zookeeper' }, workloads: { kafka: 'kafka' } });
-    expect(() => app.synthYaml()).toThrow(/alertProfiles names unknown component "zookeper" \(known: zookeeper\)[\s\S]*workloads names unknown component "kafka"/);
+    new PlatformMonitoring(chart, 'M', { endpoints: [PLATFORM_ENDPOINTS[0]], alertKinds: { zookeper: 'zookeeper' }, workloads: { kafka: 'kafka' } });
+    expect(() => app.synthYaml()).toThrow(/alertKinds names unknown component "zookeper" \(known: zookeeper\)[\s\S]*workloads names unknown component "kafka"/);
   });
 
   test('a monitor without chart namespace', () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { AlertContext, ALERT_CATALOGUE, AlertProfile, DEFAULT_ALERT_THRESHOLDS } from '../../lib/monitoring/alert-catalogue';
+import { AlertContext, ALERT_CATALOGUE, AlertComponentKind, DEFAULT_ALERT_THRESHOLDS } from '../../lib/monitoring/alert-catalogue';
 import {
   allExporterMetrics, dashboardExpressions, DashboardSpec, EXPORTER_METRICS, layoutDashboard, namespaceVariableSelector, platformDashboards,
   promqlMetricNames, substituteVariables,
@@ -20,14 +20,20 @@ function queries(dashboards: DashboardSpec[]): Array<{ where: string; expr: stri
   ]);
 }
 
-/** The metric names every alert of the catalogue reads. */
-function alertMetrics(): Set<string> {
+const KINDS = Object.keys(ALERT_CATALOGUE) as AlertComponentKind[];
+
+/** The metric names the alerts of one component kind read (retention alert included). */
+function kindAlertMetrics(kind: AlertComponentKind): string[] {
   const ctx: AlertContext = {
     component: 'c', namespace: 'ns', kubectlSelector: 'a=b', series: 'job="c",namespace="ns"',
-    kubeStateMetrics: 'job="kube-state-metrics",namespace="ns"', thresholds: DEFAULT_ALERT_THRESHOLDS,
+    kubeStateMetrics: 'job="kube-state-metrics",namespace="ns"', thresholds: DEFAULT_ALERT_THRESHOLDS, logRetentionCronJob: 'retention',
   };
-  const profiles = Object.keys(ALERT_CATALOGUE) as AlertProfile[];
-  return new Set(profiles.flatMap((p) => ALERT_CATALOGUE[p]({ ...ctx, profile: p }).flatMap((r) => promqlMetricNames(r.expr))));
+  return ALERT_CATALOGUE[kind]({ ...ctx, kind }).flatMap((r) => promqlMetricNames(r.expr));
+}
+
+/** The metric names every alert of the catalogue reads. */
+function alertMetrics(): Set<string> {
+  return new Set(KINDS.flatMap(kindAlertMetrics));
 }
 
 describe('platform dashboards', () => {
@@ -51,6 +57,19 @@ describe('platform dashboards', () => {
       const allowed = new Set([...EXPORTER_METRICS[exporterOf[d.uid]].metrics, ...EXPORTER_METRICS.prometheus.metrics, ...EXPORTER_METRICS['kube-state-metrics'].metrics]);
       const foreign = dashboardExpressions(d).flatMap(promqlMetricNames).filter((m) => !allowed.has(m));
       expect({ dashboard: d.uid, foreign }).toEqual({ dashboard: d.uid, foreign: [] });
+    }
+  });
+
+  test('each component kind\'s alerts read only its own metrics contract, Prometheus\' up and kube-state-metrics', () => {
+    const exporterOf: Record<AlertComponentKind, keyof typeof EXPORTER_METRICS> = {
+      'zookeeper': 'zookeeper', 'kafka': 'kafka-jmx-exporter', 'elasticsearch': 'elasticsearch-exporter',
+      'fluentd': 'fluentd', 'node-exporter': 'node-exporter', 'webapp': 'podinfo',
+    };
+    expect(KINDS).toEqual(['node-exporter', 'zookeeper', 'kafka', 'elasticsearch', 'fluentd', 'webapp']);
+    for (const kind of KINDS) {
+      const allowed = new Set([...EXPORTER_METRICS[exporterOf[kind]].metrics, ...EXPORTER_METRICS.prometheus.metrics, ...EXPORTER_METRICS['kube-state-metrics'].metrics]);
+      const foreign = kindAlertMetrics(kind).filter((m) => !allowed.has(m));
+      expect({ kind, foreign }).toEqual({ kind, foreign: [] });
     }
   });
 

@@ -287,7 +287,7 @@ const ROWS: Row[] = [
   ['MetricsMonitor', 'unknown discovery mode', monitor({ via: 'node' as never }), invalid('safety/monitor', 'endpoint[web].via', 'node', 'must be "service" (ServiceMonitor) or "pod" (PodMonitor)')],
   ['PlatformMonitoring', 'duplicate component', platformMonitoring({ endpoints: [ENDPOINT, ENDPOINT] }),
     invalid('safety/monitoring', 'endpoints[].component', 'web', 'must be unique')],
-  ['PlatformMonitoring', 'unknown alert profile', platformMonitoring({ alertProfiles: { web: 'nginx' as never } }), invalid('safety/monitoring', 'alertProfiles[web]', 'nginx', 'must be one of')],
+  ['PlatformMonitoring', 'unknown alert profile', platformMonitoring({ alertKinds: { web: 'nginx' as never } }), invalid('safety/monitoring', 'alertKinds[web]', 'nginx', 'must be one of')],
   ['PlatformMonitoring', 'free-space threshold above 100%', platformMonitoring({ thresholds: { filesystemFreePercent: 120 } }),
     invalid('safety/monitoring', 'thresholds.filesystemFreePercent', 120, 'must be a percentage above 0 and below 100')],
   ['PlatformMonitoring', 'PromQL with an unclosed parenthesis', ruleGroup({}, { expr: 'sum(rate(http_requests_total{job="web"}[5m])' }),

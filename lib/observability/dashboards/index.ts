@@ -1,22 +1,21 @@
-import { elasticsearchDashboard } from './elasticsearch';
-import { fluentdDashboard } from './fluentd';
-import { kafkaDashboard } from './kafka';
-import { DashboardSpec } from './model';
-import { nodesDashboard } from './nodes';
-import { WebAppDashboardOptions, webAppDashboard } from './webapp';
-import { zookeeperDashboard } from './zookeeper';
+import { DashboardSpec } from '../../core/dashboard-model';
+import { kafkaDashboard } from '../../kafka/kafka-monitoring';
+import { elasticsearchDashboard } from '../../logging/elasticsearch-monitoring';
+import { fluentdDashboard } from '../../logging/fluentd-monitoring';
+import { nodesDashboard } from '../../node-exporter/node-exporter-monitoring';
+import { WebAppDashboardOptions, webAppDashboard } from '../../webapp/web-app-monitoring';
+import { zookeeperDashboard } from '../../zookeeper/zookeeper-monitoring';
 
+/**
+ * The dashboards folder only assembles: each component module exports its dashboard next to its
+ * construct (`lib/<component>/<component>-monitoring.ts`), written with lib/core/dashboard-model.ts.
+ */
 export * from './model';
 export * from './metric-names';
 export * from './exporter-metrics';
 export * from './selectors';
-export { zookeeperDashboard } from './zookeeper';
-export { kafkaDashboard } from './kafka';
-export { elasticsearchDashboard } from './elasticsearch';
-export { fluentdDashboard } from './fluentd';
-export { nodesDashboard } from './nodes';
-export { webAppDashboard } from './webapp';
-export type { WebAppDashboardOptions } from './webapp';
+export { zookeeperDashboard, kafkaDashboard, elasticsearchDashboard, fluentdDashboard, nodesDashboard, webAppDashboard };
+export type { WebAppDashboardOptions };
 
 /** `job` label (monitor component id) of each platform component, for {@link platformDashboards}. */
 export interface PlatformDashboardJobs {
