@@ -46,47 +46,6 @@ export interface AlertRuleGroup {
   readonly rules: AlertRule[];
 }
 
-/** Thresholds of the catalogue alerts; each has a production-minded default. */
-export interface AlertThresholds {
-  /** `<P>FilesystemSpaceLow` fires when a filesystem has less free space than this, in percent. @default 10 */
-  readonly filesystemFreePercent?: number;
-  /** `<P>OutstandingRequestsHigh` fires when a ZooKeeper server queues more requests than this. @default 10 */
-  readonly zookeeperOutstandingRequests?: number;
-  /** `<P>BufferBytesHigh` fires when a Fluentd output buffers more bytes than this. @default 1073741824 (1 GiB) */
-  readonly fluentdBufferBytes?: number;
-  /**
-   * `<P>BufferFull` fires when a Fluentd output buffer has less free space than this, in percent of
-   * its `total_limit_size` (at 0% `overflow_action block` stops reading logs). @default 10
-   */
-  readonly fluentdBufferFreePercent?: number;
-  /**
-   * `<P>DiskWatermarkLow` fires when an Elasticsearch node's data disk is fuller than this, in
-   * percent: Elasticsearch's `cluster.routing.allocation.disk.watermark.low` default (it then
-   * stops allocating replicas to the node). @default 85
-   */
-  readonly elasticsearchDiskLowWatermarkPercent?: number;
-  /**
-   * `<P>DiskWatermarkHigh` fires above this: the `watermark.high` default (Elasticsearch moves
-   * shards away; at the 95% flood stage it makes every index on the node read-only). @default 90
-   */
-  readonly elasticsearchDiskHighWatermarkPercent?: number;
-  /**
-   * `<P>OutputFailing` fires when a Fluentd output has not flushed a single chunk for this many
-   * minutes (at least 11: a 10-minute window, then `for` the rest). @default 15
-   */
-  readonly fluentdOutputFailingMinutes?: number;
-}
-
-export const DEFAULT_ALERT_THRESHOLDS: Required<AlertThresholds> = Object.freeze({
-  filesystemFreePercent: 10,
-  zookeeperOutstandingRequests: 10,
-  fluentdBufferBytes: 1024 ** 3,
-  fluentdBufferFreePercent: 10,
-  elasticsearchDiskLowWatermarkPercent: 85,
-  elasticsearchDiskHighWatermarkPercent: 90,
-  fluentdOutputFailingMinutes: 15,
-});
-
 /**
  * Where the runbooks of this library live: `docs/runbooks/` of the project's repository, one
  * Markdown page per component (`kafka.md`, ...) plus `common.md` for the alerts every component
@@ -106,7 +65,7 @@ export function runbookUrl(baseUrl: string, page: string, anchor: string): strin
 }
 
 /** What a catalogue entry needs to write its PromQL. */
-export interface AlertContext {
+export interface AlertContext<T extends object = object> {
   /** The component id (`zookeeper`): the `job` label of its series and the `component` label of its alerts. */
   readonly component: string;
   /** Namespace of the component's workload. */
@@ -128,7 +87,8 @@ export interface AlertContext {
    * @default - no retention alert
    */
   readonly logRetentionCronJob?: string;
-  readonly thresholds: Required<AlertThresholds>;
+  /** The thresholds of the component's alerts (each component module defines and checks its own). */
+  readonly thresholds: T;
   /**
    * The component kind the alerts come from (`kafka`, the key of the catalogue entry): its runbook
    * page (`<kind>.md`) documents the kind's own alerts under their canonical names (`Kafka...`,
@@ -151,7 +111,7 @@ export function alertPrefix(component: string): string {
  * of the shared page when given (alerts every component has), else the kind's canonical alert
  * name (`alertPrefix(kind) + suffix`) on the kind's page.
  */
-export function catalogueRule(ctx: AlertContext, suffix: string, r: Omit<AlertRule, 'alert' | 'labels' | 'runbookUrl'>, common?: string): AlertRule {
+export function catalogueRule(ctx: AlertContext<object>, suffix: string, r: Omit<AlertRule, 'alert' | 'labels' | 'runbookUrl'>, common?: string): AlertRule {
   const page = common !== undefined || ctx.kind === undefined ? COMMON_RUNBOOK_PAGE : ctx.kind;
   const anchor = common ?? `${alertPrefix(ctx.kind!)}${suffix}`;
   return {

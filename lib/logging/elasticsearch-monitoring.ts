@@ -1,7 +1,9 @@
+import { IConstruct } from 'constructs';
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec } from '../core/dashboard-model';
 import { KUBE_STATE_METRIC, MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
 import { promqlString } from '../core/promql';
+import { check } from '../core/validation';
 import { statefulSetAlerts } from '../core/workload-alerts';
 
 /**
@@ -41,6 +43,34 @@ export const ELASTICSEARCH_EXPORTER_METRICS: MetricsContract = {
 
 const M = ELASTICSEARCH_EXPORTER_METRIC;
 
+/** Thresholds of the Elasticsearch alerts. */
+export interface ElasticsearchAlertThresholds {
+  /**
+   * `<P>DiskWatermarkLow` fires when an Elasticsearch node's data disk is fuller than this, in
+   * percent: Elasticsearch's `cluster.routing.allocation.disk.watermark.low` default (it then
+   * stops allocating replicas to the node). @default 85
+   */
+  readonly elasticsearchDiskLowWatermarkPercent?: number;
+  /**
+   * `<P>DiskWatermarkHigh` fires above this: the `watermark.high` default (Elasticsearch moves
+   * shards away; at the 95% flood stage it makes every index on the node read-only). @default 90
+   */
+  readonly elasticsearchDiskHighWatermarkPercent?: number;
+}
+
+export const DEFAULT_ELASTICSEARCH_ALERT_THRESHOLDS: Required<ElasticsearchAlertThresholds> = Object.freeze({
+  elasticsearchDiskLowWatermarkPercent: 85,
+  elasticsearchDiskHighWatermarkPercent: 90,
+});
+
+/** Fails on a threshold the Elasticsearch alerts cannot use. */
+export function checkElasticsearchAlertThresholds(scope: IConstruct, t: Required<ElasticsearchAlertThresholds>): void {
+  check(Number.isFinite(t.elasticsearchDiskLowWatermarkPercent) && t.elasticsearchDiskLowWatermarkPercent > 0 && t.elasticsearchDiskLowWatermarkPercent < 100,
+    scope, 'thresholds.elasticsearchDiskLowWatermarkPercent', t.elasticsearchDiskLowWatermarkPercent, 'must be a percentage above 0 and below 100');
+  check(Number.isFinite(t.elasticsearchDiskHighWatermarkPercent) && t.elasticsearchDiskHighWatermarkPercent > t.elasticsearchDiskLowWatermarkPercent && t.elasticsearchDiskHighWatermarkPercent < 100,
+    scope, 'thresholds.elasticsearchDiskHighWatermarkPercent', t.elasticsearchDiskHighWatermarkPercent, 'must be a percentage above the low watermark and below 100');
+}
+
 /**
  * Elasticsearch through prometheus-community/elasticsearch_exporter (a sidecar calling the
  * Elasticsearch container next to it): `elasticsearch_cluster_health_status{cluster, color}` is 1
@@ -48,7 +78,7 @@ const M = ELASTICSEARCH_EXPORTER_METRIC;
  * series at all (v1.10 `collector/cluster_health.go`), so red/yellow go silent exactly when
  * Elasticsearch is down: `HealthUnknown` (one pod) and `ClusterUnavailable` (every pod) cover it.
  */
-export function elasticsearchAlerts(ctx: AlertContext): AlertRule[] {
+export function elasticsearchAlerts(ctx: AlertContext<Required<ElasticsearchAlertThresholds>>): AlertRule[] {
   const s = ctx.series;
   return [
     catalogueRule(ctx, 'ClusterRed', {

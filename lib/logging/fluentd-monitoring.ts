@@ -1,6 +1,8 @@
+import { IConstruct } from 'constructs';
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec, KSM_SERIES } from '../core/dashboard-model';
 import { KUBE_STATE_METRIC, MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
+import { check } from '../core/validation';
 import { daemonSetAlerts } from '../core/workload-alerts';
 
 /**
@@ -35,6 +37,38 @@ export const FLUENTD_METRICS: MetricsContract = {
 
 const M = FLUENTD_METRIC;
 
+/** Thresholds of the Fluentd alerts. */
+export interface FluentdAlertThresholds {
+  /** `<P>BufferBytesHigh` fires when a Fluentd output buffers more bytes than this. @default 1073741824 (1 GiB) */
+  readonly fluentdBufferBytes?: number;
+  /**
+   * `<P>BufferFull` fires when a Fluentd output buffer has less free space than this, in percent of
+   * its `total_limit_size` (at 0% `overflow_action block` stops reading logs). @default 10
+   */
+  readonly fluentdBufferFreePercent?: number;
+  /**
+   * `<P>OutputFailing` fires when a Fluentd output has not flushed a single chunk for this many
+   * minutes (at least 11: a 10-minute window, then `for` the rest). @default 15
+   */
+  readonly fluentdOutputFailingMinutes?: number;
+}
+
+export const DEFAULT_FLUENTD_ALERT_THRESHOLDS: Required<FluentdAlertThresholds> = Object.freeze({
+  fluentdBufferBytes: 1024 ** 3,
+  fluentdBufferFreePercent: 10,
+  fluentdOutputFailingMinutes: 15,
+});
+
+/** Fails on a threshold the Fluentd alerts cannot use. */
+export function checkFluentdAlertThresholds(scope: IConstruct, t: Required<FluentdAlertThresholds>): void {
+  check(Number.isInteger(t.fluentdBufferBytes) && t.fluentdBufferBytes >= 1,
+    scope, 'thresholds.fluentdBufferBytes', t.fluentdBufferBytes, 'must be an integer number of bytes >= 1');
+  check(Number.isFinite(t.fluentdBufferFreePercent) && t.fluentdBufferFreePercent > 0 && t.fluentdBufferFreePercent < 100,
+    scope, 'thresholds.fluentdBufferFreePercent', t.fluentdBufferFreePercent, 'must be a percentage above 0 and below 100');
+  check(Number.isInteger(t.fluentdOutputFailingMinutes) && t.fluentdOutputFailingMinutes >= 11,
+    scope, 'thresholds.fluentdOutputFailingMinutes', t.fluentdOutputFailingMinutes, 'must be an integer number of minutes >= 11 (a 10-minute window, then for)');
+}
+
 /**
  * Fluentd through fluent-plugin-prometheus' `prometheus_output_monitor` input (2.x on Fluentd
  * 1.19): per output plugin (`plugin_id`, `type` labels). Its `retry_count` and `num_errors` are
@@ -47,7 +81,7 @@ const M = FLUENTD_METRIC;
  *   `total_limit_size`) is low; it stays low while `overflow_action block` has stopped reading,
  *   when the queue no longer grows and `BufferQueueGrowing` goes silent.
  */
-export function fluentdAlerts(ctx: AlertContext): AlertRule[] {
+export function fluentdAlerts(ctx: AlertContext<Required<FluentdAlertThresholds>>): AlertRule[] {
   const s = ctx.series;
   return [
     catalogueRule(ctx, 'OutputRetrying', {

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com';
 import { ALERT_SEVERITIES, AlertRule, AlertRuleGroup } from '../core/alerting';
 import { MANAGED_BY } from '../core/labels';
-import { check, checkDnsSubdomain, checkLabels } from '../core/validation';
 import { checkAlertName, checkPrometheusDuration, checkPrometheusLabelName, checkPromQL, templateProblems } from '../core/promql';
+import { check, checkDnsSubdomain, checkLabels } from '../core/validation';
 
 export type { AlertSeverity, AlertRule, AlertRuleGroup } from '../core/alerting';
 

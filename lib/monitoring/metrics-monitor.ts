@@ -10,8 +10,8 @@ import {
 } from '../../imports/servicemonitors-monitoring.coreos.com';
 import { MANAGED_BY } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
-import { check, checkBoolean, checkDnsLabel, checkHttpPath, checkLabels, checkPortName } from '../core/validation';
 import { checkPrometheusDuration, equalityMatchers } from '../core/promql';
+import { check, checkBoolean, checkDnsLabel, checkHttpPath, checkLabels, checkPortName } from '../core/validation';
 import { DEFAULT_DISCOVERY_LABELS } from './alert-rules';
 
 /** Default scrape interval of a {@link MetricsEndpoint}. */

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { MetricsEndpoint } from '../core/metrics';
+import { checkPrometheusLabelName, equalityMatchers } from '../core/promql';
 import { check, checkDnsLabel, checkLabels } from '../core/validation';
 import {
   AlertContext,
@@ -7,13 +8,12 @@ import {
   AlertThresholds,
   ALERT_CATALOGUE,
   componentAlerts,
-  DEFAULT_ALERT_THRESHOLDS,
   DEFAULT_RUNBOOK_BASE_URL,
   isAlertComponentKind,
+  resolveAlertThresholds,
 } from './alert-catalogue';
 import { AlertRuleGroup, PlatformAlertRules } from './alert-rules';
 import { MetricsMonitor } from './metrics-monitor';
-import { checkPrometheusLabelName, equalityMatchers } from '../core/promql';
 
 /** Props of {@link PlatformMonitoring}. */
 export interface PlatformMonitoringProps {
@@ -106,7 +106,7 @@ export class PlatformMonitoring extends Construct {
     if (props.monitorLabels !== undefined) checkLabels(this, 'monitorLabels', props.monitorLabels);
     this.checkComponentMaps(props);
     this.kubeStateMetrics = this.resolveKubeStateMetrics(props.kubeStateMetricsSelector ?? { job: 'kube-state-metrics' });
-    this.thresholds = this.checkThresholds(props.thresholds ?? {});
+    this.thresholds = resolveAlertThresholds(this, props.thresholds ?? {});
     this.runbookBaseUrl = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
     check(/^https?:\/\/[^\s#?]+$/.test(this.runbookBaseUrl), this, 'runbookBaseUrl', this.runbookBaseUrl,
       'must be an http(s) URL without spaces, query or fragment (the pages are <base>/<page>.md#<alert>)');
@@ -176,7 +176,7 @@ export class PlatformMonitoring extends Construct {
     return isAlertComponentKind(component) ? component : undefined;
   }
 
-  private contextFor(monitor: MetricsMonitor): AlertContext {
+  private contextFor(monitor: MetricsMonitor): AlertContext<Required<AlertThresholds>> {
     return {
       component: monitor.name,
       namespace: monitor.targetNamespace,
@@ -188,25 +188,6 @@ export class PlatformMonitoring extends Construct {
       thresholds: this.thresholds,
       runbookBaseUrl: this.runbookBaseUrl,
     };
-  }
-
-  private checkThresholds(t: AlertThresholds): Required<AlertThresholds> {
-    const merged = { ...DEFAULT_ALERT_THRESHOLDS, ...t };
-    check(Number.isFinite(merged.filesystemFreePercent) && merged.filesystemFreePercent > 0 && merged.filesystemFreePercent < 100,
-      this, 'thresholds.filesystemFreePercent', merged.filesystemFreePercent, 'must be a percentage above 0 and below 100');
-    check(Number.isInteger(merged.zookeeperOutstandingRequests) && merged.zookeeperOutstandingRequests >= 1,
-      this, 'thresholds.zookeeperOutstandingRequests', merged.zookeeperOutstandingRequests, 'must be an integer >= 1');
-    check(Number.isInteger(merged.fluentdBufferBytes) && merged.fluentdBufferBytes >= 1,
-      this, 'thresholds.fluentdBufferBytes', merged.fluentdBufferBytes, 'must be an integer number of bytes >= 1');
-    check(Number.isFinite(merged.fluentdBufferFreePercent) && merged.fluentdBufferFreePercent > 0 && merged.fluentdBufferFreePercent < 100,
-      this, 'thresholds.fluentdBufferFreePercent', merged.fluentdBufferFreePercent, 'must be a percentage above 0 and below 100');
-    check(Number.isFinite(merged.elasticsearchDiskLowWatermarkPercent) && merged.elasticsearchDiskLowWatermarkPercent > 0 && merged.elasticsearchDiskLowWatermarkPercent < 100,
-      this, 'thresholds.elasticsearchDiskLowWatermarkPercent', merged.elasticsearchDiskLowWatermarkPercent, 'must be a percentage above 0 and below 100');
-    check(Number.isFinite(merged.elasticsearchDiskHighWatermarkPercent) && merged.elasticsearchDiskHighWatermarkPercent > merged.elasticsearchDiskLowWatermarkPercent && merged.elasticsearchDiskHighWatermarkPercent < 100,
-      this, 'thresholds.elasticsearchDiskHighWatermarkPercent', merged.elasticsearchDiskHighWatermarkPercent, 'must be a percentage above the low watermark and below 100');
-    check(Number.isInteger(merged.fluentdOutputFailingMinutes) && merged.fluentdOutputFailingMinutes >= 11,
-      this, 'thresholds.fluentdOutputFailingMinutes', merged.fluentdOutputFailingMinutes, 'must be an integer number of minutes >= 11 (a 10-minute window, then for)');
-    return merged;
   }
 
   /** A kind or workload given for a component that was never added is a typo: fail synth. */

@@ -1,6 +1,8 @@
+import { IConstruct } from 'constructs';
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec } from '../core/dashboard-model';
 import { MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
+import { check } from '../core/validation';
 import { daemonSetAlerts } from '../core/workload-alerts';
 
 /**
@@ -35,8 +37,24 @@ export const NODE_EXPORTER_METRICS: MetricsContract = {
 
 const M = NODE_EXPORTER_METRIC;
 
+/** Thresholds of the node-exporter alerts. */
+export interface NodeExporterAlertThresholds {
+  /** `<P>FilesystemSpaceLow` fires when a filesystem has less free space than this, in percent. @default 10 */
+  readonly filesystemFreePercent?: number;
+}
+
+export const DEFAULT_NODE_EXPORTER_ALERT_THRESHOLDS: Required<NodeExporterAlertThresholds> = Object.freeze({
+  filesystemFreePercent: 10,
+});
+
+/** Fails on a threshold the node-exporter alerts cannot use. */
+export function checkNodeExporterAlertThresholds(scope: IConstruct, t: Required<NodeExporterAlertThresholds>): void {
+  check(Number.isFinite(t.filesystemFreePercent) && t.filesystemFreePercent > 0 && t.filesystemFreePercent < 100,
+    scope, 'thresholds.filesystemFreePercent', t.filesystemFreePercent, 'must be a percentage above 0 and below 100');
+}
+
 /** node-exporter (`node_filesystem_*` from its filesystem collector) plus its DaemonSet. */
-export function nodeExporterAlerts(ctx: AlertContext): AlertRule[] {
+export function nodeExporterAlerts(ctx: AlertContext<Required<NodeExporterAlertThresholds>>): AlertRule[] {
   const fs = `${ctx.series},fstype!="",fstype!~"tmpfs|ramfs",mountpoint!=""`;
   const freePercent = `${M.nodeFilesystemAvailBytes}{${fs}} / ${M.nodeFilesystemSizeBytes}{${fs}} * 100`;
   return [

@@ -1,6 +1,8 @@
+import { IConstruct } from 'constructs';
 import { AlertContext, AlertRule, catalogueRule } from '../core/alerting';
 import { ComponentDashboardOptions, componentSeries, DashboardSpec, KSM_SERIES } from '../core/dashboard-model';
 import { KUBE_STATE_METRIC, MetricsContract, PROMETHEUS_METRIC } from '../core/metrics-contract';
+import { check } from '../core/validation';
 import { statefulSetAlerts } from '../core/workload-alerts';
 
 /**
@@ -45,6 +47,22 @@ export const ZOOKEEPER_METRICS: MetricsContract = {
 
 const M = ZOOKEEPER_METRIC;
 
+/** Thresholds of the ZooKeeper alerts. */
+export interface ZookeeperAlertThresholds {
+  /** `<P>OutstandingRequestsHigh` fires when a ZooKeeper server queues more requests than this. @default 10 */
+  readonly zookeeperOutstandingRequests?: number;
+}
+
+export const DEFAULT_ZOOKEEPER_ALERT_THRESHOLDS: Required<ZookeeperAlertThresholds> = Object.freeze({
+  zookeeperOutstandingRequests: 10,
+});
+
+/** Fails on a threshold the ZooKeeper alerts cannot use. */
+export function checkZookeeperAlertThresholds(scope: IConstruct, t: Required<ZookeeperAlertThresholds>): void {
+  check(Number.isInteger(t.zookeeperOutstandingRequests) && t.zookeeperOutstandingRequests >= 1,
+    scope, 'thresholds.zookeeperOutstandingRequests', t.zookeeperOutstandingRequests, 'must be an integer >= 1');
+}
+
 /**
  * ZooKeeper's native Prometheus provider (`metricsProvider.httpPort`, port 7000). A server that
  * serves registers `znode_count`, `outstanding_requests` (and, in an ensemble, `quorum_size`);
@@ -52,7 +70,7 @@ const M = ZOOKEEPER_METRIC;
  * unregisters its server metrics but still answers on the metrics port; a server whose JVM is
  * gone does not answer at all (`up` 0), which `NoLeader` counts as well.
  */
-export function zookeeperAlerts(ctx: AlertContext): AlertRule[] {
+export function zookeeperAlerts(ctx: AlertContext<Required<ZookeeperAlertThresholds>>): AlertRule[] {
   const s = ctx.series;
   return [
     catalogueRule(ctx, 'NotServing', {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { AlertContext, ALERT_CATALOGUE, AlertComponentKind, DEFAULT_ALERT_THRESHOLDS } from '../../lib/monitoring/alert-catalogue';
+import { AlertContext, ALERT_CATALOGUE, AlertComponentKind, AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../../lib/monitoring/alert-catalogue';
 import {
   allExporterMetrics, dashboardExpressions, DashboardSpec, EXPORTER_METRICS, layoutDashboard, namespaceVariableSelector, platformDashboards,
   promqlMetricNames, substituteVariables,
@@ -24,7 +24,7 @@ const KINDS = Object.keys(ALERT_CATALOGUE) as AlertComponentKind[];
 
 /** The metric names the alerts of one component kind read (retention alert included). */
 function kindAlertMetrics(kind: AlertComponentKind): string[] {
-  const ctx: AlertContext = {
+  const ctx: AlertContext<Required<AlertThresholds>> = {
     component: 'c', namespace: 'ns', kubectlSelector: 'a=b', series: 'job="c",namespace="ns"',
     kubeStateMetrics: 'job="kube-state-metrics",namespace="ns"', thresholds: DEFAULT_ALERT_THRESHOLDS, logRetentionCronJob: 'retention',
   };
