@@ -7,6 +7,12 @@ import { execFileSync } from 'child_process';
  * `npm test` on a machine without them skips the tier and says so, visibly, once per program.
  */
 
+/** True under `npm run test:unit`: no real programs, no child processes (jest.config.js). */
+export const UNIT_TIER = process.env.PLATFORM_TEST_TIER === 'unit';
+
+/** `test`, or `test.skip` in the unit tier: for a test that starts a child process. */
+export const testWithProcesses: jest.It = UNIT_TIER ? test.skip : test;
+
 /** Absolute path of `program` on PATH (or an absolute path that exists), else undefined. */
 export function findProgram(program: string): string | undefined {
   try {
@@ -24,6 +30,7 @@ const warned = new Set<string>();
  * missing outside CI. Under CI a missing program throws: CI always runs this tier.
  */
 export function describeWithPrograms(programs: readonly string[], why: string): jest.Describe {
+  if (UNIT_TIER) return describe.skip;
   const missing = programs.filter((p) => findProgram(p) === undefined);
   if (missing.length === 0) return describe;
   const message = `real-program tier SKIPPED (${why}): ${missing.join(', ')} not installed; ` +

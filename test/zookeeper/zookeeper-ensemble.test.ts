@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { App, Chart, Testing } from 'cdk8s';
 import { ZookeeperEnsemble, ZookeeperEnsembleProps } from '../../lib';
 import { configVolume, find, stableName } from '../support/manifests';
+import { testWithProcesses } from '../support/real-programs';
 
 type Obj = Record<string, any>;
 
@@ -96,7 +97,7 @@ describe('ZookeeperEnsemble', () => {
     expect(readiness).toMatchObject({ periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
   });
 
-  test('the readiness command accepts serving srvr answers and rejects a server without quorum', () => {
+  testWithProcesses('the readiness command accepts serving srvr answers and rejects a server without quorum', () => {
     const command: string[] = find(synth().objects, 'StatefulSet', 'zk').spec.template.spec.containers[0].readinessProbe.exec.command;
     // Only the filter half runs here; test/real/zookeeper.test.ts runs the whole command against real servers.
     const filter = command[2].slice(command[2].lastIndexOf('| ') + 2);
