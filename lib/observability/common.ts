@@ -1,9 +1,8 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { makeClusterScoped } from '../core/escape-hatches';
 import { IpEgress } from '../core/ip-egress';
-import { namespacePeer, NetworkPeer, tcpPort, toPolicyPeer } from '../core/network';
+import { namespacePeer, tcpPort } from '../core/network';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { ComputeResources } from '../core/resources';
 
@@ -181,52 +180,6 @@ export function metricsIngressPolicy(scope: Construct, props: MetricsIngressPoli
 
 export { apiServerEgress } from '../core/ip-egress';
 export type { ApiClientPods } from '../core/ip-egress';
-
-/** One ingress rule of {@link clientIngressPolicy}: who (`any`: every pod of the cluster) on which ports. */
-export interface IngressRuleSpec {
-  readonly from: 'any' | k8s.NetworkPolicyPeer[];
-  readonly ports: number[];
-  /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP';
-}
-
-/** The rule admitting `clients` on `ports`: every pod when `clients` is undefined, nobody (no rule) when empty. */
-export function clientRule(clients: NetworkPeer[] | undefined, ports: number[]): IngressRuleSpec {
-  return { from: clients === undefined ? 'any' : clients.map(toPolicyPeer), ports };
-}
-
-/** The rule admitting every pod of `namespace` (Prometheus' namespace) on `ports`. */
-export function namespaceRule(namespace: string, ports: number[]): IngressRuleSpec {
-  return { from: [namespacePeer(namespace)], ports };
-}
-
-/** Props of {@link clientIngressPolicy}. */
-export interface ClientIngressPolicyProps {
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly selectorLabels: Record<string, string>;
-  /** The rules, read at synth time (clients admitted after construction are included). */
-  readonly rules: () => IngressRuleSpec[];
-}
-
-/** An ingress NetworkPolicy whose rules are rendered at synth time (construct id `NetworkPolicy`); rules without peers are left out. */
-export function clientIngressPolicy(scope: Construct, props: ClientIngressPolicyProps): k8s.KubeNetworkPolicy {
-  return new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
-    metadata: { name: props.name, labels: props.labels },
-    spec: {
-      podSelector: { matchLabels: props.selectorLabels },
-      policyTypes: ['Ingress'],
-      ingress: Lazy.any({
-        produce: (): k8s.NetworkPolicyIngressRule[] => props.rules()
-          .filter((r) => r.from === 'any' || r.from.length > 0)
-          .map((r) => ({
-            from: r.from === 'any' ? [{ namespaceSelector: {} }] : r.from,
-            ports: r.ports.map((port) => (r.protocol === 'UDP' ? { port: k8s.IntOrString.fromNumber(port), protocol: 'UDP' } : tcpPort(port))),
-          })),
-      }) as unknown as k8s.NetworkPolicyIngressRule[],
-    },
-  });
-}
 
 /** Copies of `egress` (callers may not change a construct's declarations). */
 export function copyIpEgress(egress: readonly IpEgress[]): IpEgress[] {
