@@ -24,7 +24,7 @@ import {
   copyIpEgress, OPERATOR_POD_ANTI_AFFINITIES, OperatorPodAntiAffinity, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
 } from './common';
 import { AlertmanagerEndpoint } from './prometheus';
-import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector } from './prometheus-common';
+import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector } from './operator-stack-pins';
 
 /** Props of {@link Alertmanager}. */
 export interface AlertmanagerProps {

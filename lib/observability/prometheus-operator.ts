@@ -14,7 +14,7 @@ import { imageTag } from '../core/image-contract';
 import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
 import {
   PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_VERSION,
-} from './prometheus-common';
+} from './operator-stack-pins';
 
 /** Props of {@link PrometheusOperator}. */
 export interface PrometheusOperatorProps {

@@ -9,7 +9,7 @@ import { checkKubeLabels } from '../monitoring/validation';
 import { Alertmanager, AlertmanagerProps } from './alertmanager';
 import { PrometheusOperatorCrds } from './crds';
 import { Prometheus, PrometheusProps } from './prometheus';
-import { PLATFORM_DISCOVERY_LABELS } from './prometheus-common';
+import { PLATFORM_DISCOVERY_LABELS } from './operator-stack-pins';
 import { PrometheusOperator, PrometheusOperatorProps } from './prometheus-operator';
 import { StackAlertRules } from './stack-alerts';
 

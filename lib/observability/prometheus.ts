@@ -29,7 +29,7 @@ import {
 } from './common';
 import {
   OPERATOR_POD_PORTS, PLATFORM_DISCOVERY_LABELS, PROMETHEUS_DEFAULT_IMAGE, prometheusPodSelector,
-} from './prometheus-common';
+} from './operator-stack-pins';
 
 /** Where Prometheus sends alerts: an Alertmanager Service (see `Alertmanager.endpoint`). */
 export interface AlertmanagerEndpoint {
