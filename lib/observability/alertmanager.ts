@@ -21,10 +21,11 @@ import {
   AlertmanagerConfiguration, alertmanagerConfigurationProblems, defaultAlertmanagerConfiguration, notificationPorts, referencedSecrets, renderAlertmanagerConfiguration,
 } from './alertmanager-config';
 import {
-  copyIpEgress, OPERATOR_POD_ANTI_AFFINITIES, OperatorPodAntiAffinity, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
-} from './common';
+  OPERATOR_POD_ANTI_AFFINITIES, OperatorPodAntiAffinity, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
+} from './operator-pods';
+import { copyIpEgress } from './stack-deployment';
 import { AlertmanagerEndpoint } from './prometheus';
-import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector } from './prometheus-common';
+import { ALERTMANAGER_DEFAULT_IMAGE, alertmanagerPodSelector } from './operator-stack-pins';
 
 /** Props of {@link Alertmanager}. */
 export interface AlertmanagerProps {

@@ -17,7 +17,7 @@ import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkPinnedImage } from '../core/validation';
 import { DashboardSpec, dashboardProblems, renderDashboard } from './dashboards/model';
 import { platformDashboards } from './dashboards';
-import { stackDeployment } from './common';
+import { stackDeployment } from './stack-deployment';
 
 /** Pinned Grafana (kube-prometheus `versions.json` of 2026-08-10: Grafana 13.1.3). */
 export const GRAFANA_DEFAULT_IMAGE = 'grafana/grafana:13.1.3';

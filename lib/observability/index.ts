@@ -1,4 +1,4 @@
-export * from './prometheus-common';
+export * from './operator-stack-pins';
 export * from './crds';
 export * from './prometheus-operator';
 export * from './prometheus-operator-image';

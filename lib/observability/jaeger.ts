@@ -17,7 +17,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
 import { JAEGER_HEALTH_PATH, JAEGER_PORTS, JaegerStorageConfig, renderJaegerConfig } from './jaeger-config';
-import { stackDeployment } from './common';
+import { stackDeployment } from './stack-deployment';
 
 /** Pinned Jaeger v2 (v2.20.0, 2026-07-19). Jaeger v1 reached end of life at the end of 2025. */
 export const JAEGER_DEFAULT_IMAGE = 'jaegertracing/jaeger:2.20.0';

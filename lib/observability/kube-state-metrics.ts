@@ -11,7 +11,7 @@ import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkCidr, checkDnsLabel, checkLabelValue, checkPinnedImage } from '../core/validation';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
-import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
+import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './stack-deployment';
 
 /** Pinned kube-state-metrics: v2.20.0 (2026-08-17) is built with client-go 1.36 (upstream compatibility matrix), the latest release, the only one its maintainers support. */
 export const KUBE_STATE_METRICS_DEFAULT_IMAGE = 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0';

@@ -13,7 +13,7 @@ import { podAntiAffinity } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { checkUniqueObjectNames } from '../core/unique-names';
 import { check, checkCidr, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelValue, checkOneOf, checkPinnedImage } from '../core/validation';
-import { apiServerEgress, bindClusterRole, copyIpEgress, stackDeployment } from './common';
+import { apiServerEgress, bindClusterRole, copyIpEgress, stackDeployment } from './stack-deployment';
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
 

@@ -5,7 +5,7 @@ import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { ClientPeer } from '../core/network';
 import { check, checkBoolean, checkCidr, checkDnsSubdomain } from '../core/validation';
 import { MetricsMonitor } from '../monitoring/metrics-monitor';
-import { copyIpEgress } from './common';
+import { copyIpEgress } from './stack-deployment';
 import { Grafana, GrafanaProps } from './grafana';
 import { Jaeger, JaegerElasticsearchTarget, JaegerProps, JaegerStorage } from './jaeger';
 import { KubeStateMetrics, KubeStateMetricsProps } from './kube-state-metrics';

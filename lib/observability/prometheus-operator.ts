@@ -11,10 +11,10 @@ import { check, checkCidr, checkDnsLabel, checkPinnedImage } from '../core/valid
 import { ANY_IPV4, IDeclaresIpEgress, IpEgress } from '../core/ip-egress';
 import { PlatformWorkload } from '../core/platform-workload';
 import { imageTag } from '../core/image-contract';
-import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './common';
+import { apiServerEgress, bindClusterRole, copyIpEgress, metricsIngressPolicy, stackDeployment } from './stack-deployment';
 import {
   PROMETHEUS_CONFIG_RELOADER_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_DEFAULT_IMAGE, PROMETHEUS_OPERATOR_VERSION,
-} from './prometheus-common';
+} from './operator-stack-pins';
 
 /** Props of {@link PrometheusOperator}. */
 export interface PrometheusOperatorProps {

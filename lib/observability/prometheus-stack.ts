@@ -9,7 +9,7 @@ import { checkKubeLabels } from '../monitoring/validation';
 import { Alertmanager, AlertmanagerProps } from './alertmanager';
 import { PrometheusOperatorCrds } from './crds';
 import { Prometheus, PrometheusProps } from './prometheus';
-import { PLATFORM_DISCOVERY_LABELS } from './prometheus-common';
+import { PLATFORM_DISCOVERY_LABELS } from './operator-stack-pins';
 import { PrometheusOperator, PrometheusOperatorProps } from './prometheus-operator';
 import { StackAlertRules } from './stack-alerts';
 
@@ -76,24 +76,7 @@ export class PrometheusStack extends FlowComposite implements IDeclaresIpEgress 
     this.mode = checkOneOf(this, 'operator', props.operator ?? 'managed', ['managed', 'existing'] as const);
     this.discoveryLabels = checkKubeLabels(this, 'discoveryLabels', { ...(props.discoveryLabels ?? PLATFORM_DISCOVERY_LABELS) }, true);
     check(this.mode === 'managed' || props.crds === undefined, this, 'crds', props.crds, 'only applies to operator "managed"');
-
-    if (this.mode === 'managed') {
-      if (props.crds ?? true) this.crds = new PrometheusOperatorCrds(this, 'Crds');
-      this.operator = new PrometheusOperator(this, 'Operator', { apiServerCidr: props.apiServerCidr, ...props.operatorProps });
-      this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanagerProps });
-      this.prometheus = new Prometheus(this, 'Prometheus', {
-        apiServerCidr: props.apiServerCidr,
-        ...props.prometheusProps,
-        clusterName: props.clusterName,
-        discoveryLabels: this.discoveryLabels,
-        alertmanager: this.alertmanager.endpoint,
-      });
-      this.alertmanager.allowClient(this.prometheus);
-      this.prometheus.scrapeTargetsOf(this.operator, this.alertmanager);
-      for (const endpoint of [this.operator.metricsEndpoint, this.prometheus.metricsEndpoint, this.alertmanager.metricsEndpoint]) {
-        this.monitors.push(new MetricsMonitor(this, `Monitor-${endpoint.component}`, { endpoint, labels: this.discoveryLabels }));
-      }
-    }
+    if (this.mode === 'managed') ({ crds: this.crds, operator: this.operator, prometheus: this.prometheus, alertmanager: this.alertmanager } = this.createManaged(props));
     this.alerts = new StackAlertRules(this, 'Alerts', {
       namespace,
       labels: this.discoveryLabels,
@@ -118,5 +101,25 @@ export class PrometheusStack extends FlowComposite implements IDeclaresIpEgress 
 
   protected parts(): Array<IDeclaresFlows & IDeclaresIpEgress> {
     return [this.operator, this.prometheus, this.alertmanager].filter((p): p is PrometheusOperator | Prometheus | Alertmanager => p !== undefined);
+  }
+
+  /** Managed mode: the CRDs, the operator, Alertmanager and Prometheus wired together, and their monitors. */
+  private createManaged(props: PrometheusStackProps): { crds?: PrometheusOperatorCrds; operator: PrometheusOperator; prometheus: Prometheus; alertmanager: Alertmanager } {
+    const crds = (props.crds ?? true) ? new PrometheusOperatorCrds(this, 'Crds') : undefined;
+    const operator = new PrometheusOperator(this, 'Operator', { apiServerCidr: props.apiServerCidr, ...props.operatorProps });
+    const alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanagerProps });
+    const prometheus = new Prometheus(this, 'Prometheus', {
+      apiServerCidr: props.apiServerCidr,
+      ...props.prometheusProps,
+      clusterName: props.clusterName,
+      discoveryLabels: this.discoveryLabels,
+      alertmanager: alertmanager.endpoint,
+    });
+    alertmanager.allowClient(prometheus);
+    prometheus.scrapeTargetsOf(operator, alertmanager);
+    for (const endpoint of [operator.metricsEndpoint, prometheus.metricsEndpoint, alertmanager.metricsEndpoint]) {
+      this.monitors.push(new MetricsMonitor(this, `Monitor-${endpoint.component}`, { endpoint, labels: this.discoveryLabels }));
+    }
+    return { crds, operator, prometheus, alertmanager };
   }
 }

@@ -25,11 +25,12 @@ import { ClientAccess, lazyIngressPolicy, namespaceIngressRule } from '../core/c
 import { ClientPeer } from '../core/network';
 import { PlatformWorkload } from '../core/platform-workload';
 import {
-  apiServerEgress, bindClusterRole, copyIpEgress, OPERATOR_POD_ANTI_AFFINITIES, OperatorPodAntiAffinity, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
-} from './common';
+  OPERATOR_POD_ANTI_AFFINITIES, OperatorPodAntiAffinity, operatorPodAntiAffinity, operatorPodResources, operatorPodSecurityContext, operatorPodService,
+} from './operator-pods';
+import { apiServerEgress, bindClusterRole, copyIpEgress } from './stack-deployment';
 import {
   OPERATOR_POD_PORTS, PLATFORM_DISCOVERY_LABELS, PROMETHEUS_DEFAULT_IMAGE, prometheusPodSelector,
-} from './prometheus-common';
+} from './operator-stack-pins';
 
 /** Where Prometheus sends alerts: an Alertmanager Service (see `Alertmanager.endpoint`). */
 export interface AlertmanagerEndpoint {

@@ -3,7 +3,7 @@ import { DEFAULT_RUNBOOK_BASE_URL, runbookUrl } from '../monitoring/alert-catalo
 import { AlertRule, AlertRuleGroup, PlatformAlertRules } from '../monitoring/alert-rules';
 import { equalityMatchers } from '../monitoring/promql';
 import { WATCHDOG_ALERT } from './alertmanager-config';
-import { PLATFORM_DISCOVERY_LABELS } from './prometheus-common';
+import { PLATFORM_DISCOVERY_LABELS } from './operator-stack-pins';
 
 /** Where the stack's own series come from: the `job` label each monitor gives them, and their namespace. */
 export interface StackAlertTargets {
