@@ -1,11 +1,11 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { makeClusterScoped } from '../core/escape-hatches';
 import { imageVersion, selectorLabels, standardLabels } from '../core/labels';
 import { MetricsEndpoint } from '../core/metrics';
 import { namespaceOf } from '../core/namespace';
-import { ClientPeer, NetworkPeer, namedServicePort, namespacePeer, tcpPort, toPolicyPeer } from '../core/network';
+import { ClientPeer, namedServicePort } from '../core/network';
+import { ClientAccess, lazyIngressPolicy, namespaceIngressRule } from '../core/client-access';
 import { PlatformWorkload } from '../core/platform-workload';
 import { PodDisruptionBudget } from '../core/pod-disruption-budget';
 import { httpProbe } from '../core/probes';
@@ -129,6 +129,48 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const HTTP_PATH = /^\/[\x21-\x7e]*$/;
 const WRITABLE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
 
+/** {@link WebAppProps} after validation and defaults: what the render methods read. */
+interface ResolvedWebApp {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly port: number;
+  readonly servicePort: number;
+  readonly serviceType: WebAppServiceType;
+  readonly nodePort?: number;
+  readonly metricsPort?: number;
+  readonly metricsPath: string;
+  readonly readinessPath: string;
+  readonly livenessPath: string;
+  /** The Deployment's count (without autoscaling) or the HPA's minimum. */
+  readonly replicas: number;
+  readonly autoscaling?: Required<WebAppAutoscaling>;
+  /** The fewest pods wanted: a PodDisruptionBudget above one. */
+  readonly minPods: number;
+  readonly rollout: Required<WebAppRollout>;
+  readonly revisionHistoryLimit: number;
+  readonly resources: ComputeResources;
+  readonly runAsUser: number;
+  readonly terminationGracePeriodSeconds: number;
+  readonly monitoringNamespace: string;
+  readonly writable: { path: string; volume: string }[];
+  readonly antiAffinity: AntiAffinityMode;
+  readonly spreadZones: boolean;
+  readonly env: { name: string; value: string }[];
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly apiRules: k8s.PolicyRule[];
+  readonly apiClusterRules: k8s.PolicyRule[];
+  readonly callsApi: boolean;
+  /** Undefined: the app port is open (any pod for ClusterIP, any source for NodePort). */
+  readonly allowFrom?: ClientPeer[];
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+  /** The `kubernetes.io/change-cause` annotation, if any. */
+  readonly changeCause?: Record<string, string>;
+  readonly url: string;
+}
+
 /**
  * A stateless HTTP service with safe rolling updates (SPEC §7): Deployment + Service `<name>`, a
  * dedicated ServiceAccount (token only with `apiAccess`, plus a least-privilege Role/ClusterRole),
@@ -165,34 +207,68 @@ export class WebApp extends PlatformWorkload {
   /** `<name>.<namespace>.svc:<servicePort>`: what in-cluster clients call. */
   public readonly url: string;
 
-  private readonly clients: NetworkPeer[] = [];
+  private readonly resolved: ResolvedWebApp;
+  /** The clients of the app port (`allowFrom`, {@link allowClient}). */
+  private readonly clients: ClientAccess;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
     checkUniqueObjectNames(this);
-    this.name = checkDnsLabel(this, 'name', props.name, 52);
-    this.namespace = namespaceOf(this);
-    this.image = checkPinnedImage(this, 'image', props.image);
-    this.port = checkPort(this, 'port', props.port ?? 8080);
-    const servicePort = checkPort(this, 'servicePort', props.servicePort ?? this.port);
+    const r = this.resolved = this.resolve(props);
+    ({ name: this.name, namespace: this.namespace, image: this.image, port: this.port, selectorLabels: this.selectorLabels, url: this.url } = r);
+    // Unset allowFrom: the port is open (any pod for ClusterIP, any source for NodePort); set: only admitted peers.
+    this.clients = this.clientAccess({ ports: [r.port], target: `${r.name} http`, open: r.allowFrom ? 'none' : r.serviceType === 'NodePort' ? 'anywhere' : 'any-pod' });
+    r.allowFrom?.forEach((peer, i) => this.clients.admit(`allowFrom[${i}]`, peer));
+
+    this.serviceAccount = this.createServiceAccount();
+    if (r.apiRules.length > 0) this.role = this.createRole(r.labels, r.apiRules);
+    if (r.apiClusterRules.length > 0) this.clusterRole = this.createClusterRole(r.labels, r.apiClusterRules);
+    this.deployment = this.createDeployment();
+    ({ service: this.service, metricsService: this.metricsService } = this.createServices());
+    if (r.autoscaling) this.autoscaler = this.createAutoscaler(r.labels, r.autoscaling);
+    if (r.minPods > 1) this.podDisruptionBudget = this.createPodDisruptionBudget();
+    this.networkPolicy = this.createNetworkPolicy();
+    if (r.metricsPort !== undefined) this.declareScrape(r.monitoringNamespace, r.metricsPort);
+    this.flowDeclarations.annotate(this.deployment);
+    if (r.metricsPort !== undefined) {
+      this.metricsEndpoint = { component: r.name, namespace: r.namespace, via: 'service', selector: r.selectorLabels, portName: 'metrics', path: r.metricsPath };
+    }
+  }
+
+  /**
+   * Lets `peer` (a label selector, a cdk8s-plus-27 workload or a construct of this library) reach
+   * the app port, and declares that flow. Only changes the policy when `allowFrom` was given: by
+   * default every pod in the cluster (ClusterIP) or every source (NodePort) may already connect.
+   */
+  public allowClient(peer: ClientPeer): void {
+    this.clients.admit('allowClient', peer);
+  }
+
+  /** Every check and default, before any object exists. */
+  private resolve(props: WebAppProps): ResolvedWebApp {
+    const name = checkDnsLabel(this, 'name', props.name, 52);
+    const namespace = namespaceOf(this);
+    const image = checkPinnedImage(this, 'image', props.image);
+    const port = checkPort(this, 'port', props.port ?? 8080);
+    const servicePort = checkPort(this, 'servicePort', props.servicePort ?? port);
     const serviceType = checkOneOf(this, 'serviceType', props.serviceType ?? 'ClusterIP', WEB_APP_SERVICE_TYPES);
     if (props.nodePort !== undefined) {
       check(serviceType === 'NodePort', this, 'nodePort', props.nodePort, 'needs serviceType "NodePort"');
       checkInteger(this, 'nodePort', props.nodePort, 30000, 32767);
     }
     const metricsPort = props.metricsPort === undefined ? undefined : checkPort(this, 'metricsPort', props.metricsPort);
-    check(metricsPort === undefined || metricsPort !== this.port, this, 'metricsPort', metricsPort, `must differ from port (${this.port}): metrics get their own named port`);
+    check(metricsPort === undefined || metricsPort !== port, this, 'metricsPort', metricsPort, `must differ from port (${port}): metrics get their own named port`);
     check(metricsPort === undefined || metricsPort !== servicePort, this, 'servicePort', servicePort, `must differ from metricsPort (${metricsPort}): a Service cannot expose one port number twice`);
     const metricsPath = checkHttpPath(this, 'metricsPath', props.metricsPath ?? '/metrics');
     const readinessPath = checkHttpPath(this, 'readinessPath', props.readinessPath ?? '/');
     const livenessPath = checkHttpPath(this, 'livenessPath', props.livenessPath ?? readinessPath);
 
-    const replicas = this.checkReplicas(props);
-    const rollout = this.checkRollout(props.rollout ?? {});
+    const { replicas, autoscaling } = this.resolveReplicas(props);
+    const rollout = this.resolveRollout(props.rollout ?? {});
     const revisionHistoryLimit = checkInteger(this, 'revisionHistoryLimit', props.revisionHistoryLimit ?? 10, 0);
     const resources = checkResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
     const runAsUser = checkInteger(this, 'runAsUser', props.runAsUser ?? NOBODY, 1, 2147483647);
-    const grace = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 1);
+    const terminationGracePeriodSeconds = checkInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 1);
     const monitoringNamespace = checkDnsLabel(this, 'monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
     const writable = this.checkWritablePaths(props.writablePaths ?? ['/tmp']);
     const antiAffinity = checkAntiAffinity(this, 'antiAffinity', props.antiAffinity ?? 'preferred');
@@ -205,128 +281,35 @@ export class WebApp extends PlatformWorkload {
     const apiClusterRules = props.apiAccess ? checkApiRules(this, 'apiAccess.clusterRules', props.apiAccess.clusterRules ?? []) : [];
     check(!props.apiAccess || apiRules.length + apiClusterRules.length > 0, this, 'apiAccess', '{}',
       'must hold at least one rule or clusterRule; leave apiAccess unset for an app that does not call the Kubernetes API');
-    const callsApi = props.apiAccess !== undefined;
 
-    this.selectorLabels = selectorLabels({ name: this.name, instance: this.name, component: 'web' });
+    const selector = selectorLabels({ name, instance: name, component: 'web' });
     check(props.allowFrom === undefined || Array.isArray(props.allowFrom), this, 'allowFrom', String(props.allowFrom), 'must be a list of peers');
-    const allowFrom = props.allowFrom?.flatMap((peer, i) => this.admitClient(`allowFrom[${i}]`, peer, this.port, `${this.name} http`));
-    const version = checkLabelValue(this, 'version', props.version) ?? imageVersion(this.image);
-    const labels = standardLabels({ name: this.name, instance: this.name, component: 'web', partOf: checkLabelValue(this, 'partOf', props.partOf), version });
-    this.url = `${this.name}.${this.namespace}.svc:${servicePort}`;
-
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: callsApi,
-    });
-    if (apiRules.length > 0) this.role = this.createRole(labels, apiRules);
-    if (apiClusterRules.length > 0) this.clusterRole = this.createClusterRole(labels, apiClusterRules);
-
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, labels, annotations: changeCauseAnnotations(this, props.changeCause) },
-      spec: {
-        // With an HPA the count is left out, so re-applying the manifest never resets the scale.
-        replicas: props.autoscaling ? undefined : replicas,
-        revisionHistoryLimit,
-        minReadySeconds: rollout.minReadySeconds,
-        progressDeadlineSeconds: rollout.progressDeadlineSeconds,
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: budgetToIntOrString(rollout.maxSurge), maxUnavailable: budgetToIntOrString(rollout.maxUnavailable) },
-        },
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: callsApi,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: grace,
-            securityContext: restrictedPodSecurityContext({ runAsUser, runAsGroup: runAsUser }),
-            affinity: podAntiAffinity(this.selectorLabels, antiAffinity),
-            topologySpreadConstraints: spreadZones ? zoneSpread(this.selectorLabels) : undefined,
-            containers: [{
-              name: this.name,
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: props.command ? [...props.command] : undefined,
-              args: props.args ? [...props.args] : undefined,
-              env: env.length > 0 ? env : undefined,
-              ports: [
-                { name: 'http', containerPort: this.port, protocol: 'TCP' },
-                ...(metricsPort !== undefined ? [{ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }] : []),
-              ],
-              resources: toResourceRequirements(resources),
-              securityContext: restrictedContainerSecurityContext(),
-              readinessProbe: httpProbe(readinessPath, 'http', { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
-              livenessProbe: httpProbe(livenessPath, 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
-              volumeMounts: writable.map((w) => ({ name: w.volume, mountPath: w.path })),
-            }],
-            volumes: writable.map((w) => ({ name: w.volume, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } })),
-          },
-        },
-      },
-    });
-
-    const metricsServicePort: k8s.ServicePort | undefined = metricsPort === undefined ? undefined
-      : { ...namedServicePort('metrics', metricsPort), protocol: 'TCP' };
-    const separateMetrics = serviceType === 'NodePort' && metricsServicePort !== undefined;
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, labels },
-      spec: {
-        type: serviceType,
-        selector: this.selectorLabels,
-        ports: [
-          { ...namedServicePort('http', servicePort), protocol: 'TCP', nodePort: props.nodePort },
-          ...(metricsServicePort && !separateMetrics ? [metricsServicePort] : []),
-        ],
-      },
-    });
-    if (separateMetrics) {
-      this.metricsService = new k8s.KubeService(this, 'MetricsService', {
-        metadata: { name: `${this.name}-metrics`, labels },
-        spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [metricsServicePort!] },
-      });
-    }
-
-    if (props.autoscaling) this.autoscaler = this.createAutoscaler(labels, props.autoscaling);
-    const minPods = props.autoscaling ? props.autoscaling.minReplicas : replicas;
-    if (minPods > 1) {
-      this.podDisruptionBudget = new PodDisruptionBudget(this, 'Pdb', {
-        name: `${this.name}-pdb`, labels, selector: this.selectorLabels, maxUnavailable: 1,
-      });
-    }
-
-    this.networkPolicy = this.createNetworkPolicy(labels, allowFrom, serviceType, metricsPort, monitoringNamespace);
-    if (allowFrom === undefined) this.flowDeclarations.addOpen({ name: `${this.name} http`, to: this.podRef, port: this.port });
-    if (metricsPort !== undefined) this.declareScrape(monitoringNamespace, metricsPort);
-    this.flowDeclarations.annotate(this.deployment);
-    if (metricsPort !== undefined) {
-      this.metricsEndpoint = { component: this.name, namespace: this.namespace, via: 'service', selector: this.selectorLabels, portName: 'metrics', path: metricsPath };
-    }
+    const version = checkLabelValue(this, 'version', props.version) ?? imageVersion(image);
+    const labels = standardLabels({ name, instance: name, component: 'web', partOf: checkLabelValue(this, 'partOf', props.partOf), version });
+    const changeCause = changeCauseAnnotations(this, props.changeCause);
+    return {
+      name, namespace, image, port, servicePort, serviceType, nodePort: props.nodePort, metricsPort, metricsPath, readinessPath, livenessPath,
+      replicas, autoscaling, minPods: autoscaling ? autoscaling.minReplicas : replicas, rollout, revisionHistoryLimit, resources, runAsUser,
+      terminationGracePeriodSeconds, monitoringNamespace, writable, antiAffinity, spreadZones, env,
+      command: props.command ? [...props.command] : undefined, args: props.args ? [...props.args] : undefined,
+      apiRules, apiClusterRules, callsApi: props.apiAccess !== undefined, allowFrom: props.allowFrom ? [...props.allowFrom] : undefined,
+      selectorLabels: selector, labels, changeCause, url: `${name}.${namespace}.svc:${servicePort}`,
+    };
   }
 
-  /**
-   * Lets `peer` (a label selector, a cdk8s-plus-27 workload or a construct of this library) reach
-   * the app port, and declares that flow. Only changes the policy when `allowFrom` was given: by
-   * default every pod in the cluster (ClusterIP) or every source (NodePort) may already connect.
-   */
-  public allowClient(peer: ClientPeer): void {
-    this.clients.push(...this.admitClient('allowClient', peer, this.port, `${this.name} http`));
-  }
-
-  private checkReplicas(props: WebAppProps): number {
+  private resolveReplicas(props: WebAppProps): { replicas: number; autoscaling?: Required<WebAppAutoscaling> } {
     if (props.autoscaling) {
       check(props.replicas === undefined, this, 'replicas', props.replicas, 'must be unset with autoscaling: the HorizontalPodAutoscaler owns the count (use autoscaling.minReplicas)');
       const min = checkInteger(this, 'autoscaling.minReplicas', props.autoscaling.minReplicas, 1);
       checkInteger(this, 'autoscaling.maxReplicas', props.autoscaling.maxReplicas, 1);
       check(props.autoscaling.maxReplicas >= min, this, 'autoscaling.minReplicas', min, `must not exceed autoscaling.maxReplicas (${props.autoscaling.maxReplicas})`);
-      checkInteger(this, 'autoscaling.targetCpuUtilization', props.autoscaling.targetCpuUtilization ?? 70, 1, 100);
-      return min;
+      const targetCpuUtilization = checkInteger(this, 'autoscaling.targetCpuUtilization', props.autoscaling.targetCpuUtilization ?? 70, 1, 100);
+      return { replicas: min, autoscaling: { minReplicas: min, maxReplicas: props.autoscaling.maxReplicas, targetCpuUtilization } };
     }
-    return checkInteger(this, 'replicas', props.replicas ?? 2, 1);
+    return { replicas: checkInteger(this, 'replicas', props.replicas ?? 2, 1) };
   }
 
-  private checkRollout(r: WebAppRollout): Required<WebAppRollout> {
+  private resolveRollout(r: WebAppRollout): Required<WebAppRollout> {
     // Only maxUnavailable is capped at 100%: a surge of "200%" (three times the pods) is valid.
     const maxSurge = checkIntOrPercent(this, 'rollout.maxSurge', r.maxSurge ?? 1, 0, Infinity);
     const maxUnavailable = checkIntOrPercent(this, 'rollout.maxUnavailable', r.maxUnavailable ?? 1, 0);
@@ -358,6 +341,98 @@ export class WebApp extends PlatformWorkload {
     return paths.map((path) => ({ path, volume: volumes.get(path)! }));
   }
 
+  private createServiceAccount(): k8s.KubeServiceAccount {
+    const r = this.resolved;
+    return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: r.name, labels: r.labels },
+      automountServiceAccountToken: r.callsApi,
+    });
+  }
+
+  private createDeployment(): k8s.KubeDeployment {
+    const r = this.resolved;
+    return new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: r.name, labels: r.labels, annotations: r.changeCause },
+      spec: {
+        // With an HPA the count is left out, so re-applying the manifest never resets the scale.
+        replicas: r.autoscaling ? undefined : r.replicas,
+        revisionHistoryLimit: r.revisionHistoryLimit,
+        minReadySeconds: r.rollout.minReadySeconds,
+        progressDeadlineSeconds: r.rollout.progressDeadlineSeconds,
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: budgetToIntOrString(r.rollout.maxSurge), maxUnavailable: budgetToIntOrString(r.rollout.maxUnavailable) },
+        },
+        selector: { matchLabels: r.selectorLabels },
+        template: {
+          metadata: { labels: r.labels },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: r.callsApi,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+            securityContext: restrictedPodSecurityContext({ runAsUser: r.runAsUser, runAsGroup: r.runAsUser }),
+            affinity: podAntiAffinity(r.selectorLabels, r.antiAffinity),
+            topologySpreadConstraints: r.spreadZones ? zoneSpread(r.selectorLabels) : undefined,
+            containers: [this.container()],
+            volumes: r.writable.map((w) => ({ name: w.volume, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } })),
+          },
+        },
+      },
+    });
+  }
+
+  private container(): k8s.Container {
+    const r = this.resolved;
+    return {
+      name: r.name,
+      image: r.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: r.command,
+      args: r.args,
+      env: r.env.length > 0 ? r.env : undefined,
+      ports: [
+        { name: 'http', containerPort: r.port, protocol: 'TCP' },
+        ...(r.metricsPort !== undefined ? [{ name: 'metrics', containerPort: r.metricsPort, protocol: 'TCP' }] : []),
+      ],
+      resources: toResourceRequirements(r.resources),
+      securityContext: restrictedContainerSecurityContext(),
+      readinessProbe: httpProbe(r.readinessPath, 'http', { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+      livenessProbe: httpProbe(r.livenessPath, 'http', { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+      volumeMounts: r.writable.map((w) => ({ name: w.volume, mountPath: w.path })),
+    };
+  }
+
+  /** Service `<name>`; with NodePort and a metrics port, metrics get their own ClusterIP Service `<name>-metrics`. */
+  private createServices(): { service: k8s.KubeService; metricsService?: k8s.KubeService } {
+    const r = this.resolved;
+    const metricsServicePort: k8s.ServicePort | undefined = r.metricsPort === undefined ? undefined
+      : { ...namedServicePort('metrics', r.metricsPort), protocol: 'TCP' };
+    const separateMetrics = r.serviceType === 'NodePort' && metricsServicePort !== undefined;
+    const service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: r.name, labels: r.labels },
+      spec: {
+        type: r.serviceType,
+        selector: r.selectorLabels,
+        ports: [
+          { ...namedServicePort('http', r.servicePort), protocol: 'TCP', nodePort: r.nodePort },
+          ...(metricsServicePort && !separateMetrics ? [metricsServicePort] : []),
+        ],
+      },
+    });
+    if (!separateMetrics) return { service };
+    const metricsService = new k8s.KubeService(this, 'MetricsService', {
+      metadata: { name: `${r.name}-metrics`, labels: r.labels },
+      spec: { type: 'ClusterIP', selector: r.selectorLabels, ports: [metricsServicePort!] },
+    });
+    return { service, metricsService };
+  }
+
+  private createPodDisruptionBudget(): PodDisruptionBudget {
+    const r = this.resolved;
+    return new PodDisruptionBudget(this, 'Pdb', { name: `${r.name}-pdb`, labels: r.labels, selector: r.selectorLabels, maxUnavailable: 1 });
+  }
+
   private createRole(labels: Record<string, string>, rules: k8s.PolicyRule[]): k8s.KubeRole {
     const role = new k8s.KubeRole(this, 'Role', { metadata: { name: this.name, labels }, rules });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
@@ -382,7 +457,7 @@ export class WebApp extends PlatformWorkload {
     return clusterRole;
   }
 
-  private createAutoscaler(labels: Record<string, string>, a: WebAppAutoscaling): k8s.KubeHorizontalPodAutoscalerV2 {
+  private createAutoscaler(labels: Record<string, string>, a: Required<WebAppAutoscaling>): k8s.KubeHorizontalPodAutoscalerV2 {
     return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata: { name: this.name, labels },
       spec: {
@@ -391,33 +466,19 @@ export class WebApp extends PlatformWorkload {
         maxReplicas: a.maxReplicas,
         metrics: [{
           type: 'Resource',
-          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilization ?? 70 } },
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilization } },
         }],
       },
     });
   }
 
-  /** Ingress only: the app port from the configured peers, the metrics port from monitoring. Egress is not restricted. */
-  private createNetworkPolicy(labels: Record<string, string>, allowFrom: NetworkPeer[] | undefined, serviceType: WebAppServiceType,
-    metricsPort: number | undefined, monitoringNamespace: string): k8s.KubeNetworkPolicy {
-    const appPort = [tcpPort(this.port)];
-    const appRules = (): k8s.NetworkPolicyIngressRule[] => {
-      if (allowFrom === undefined) {
-        // NodePort: any source (no `from`); ClusterIP: any pod in any namespace.
-        return [serviceType === 'NodePort' ? { ports: appPort } : { from: [{ namespaceSelector: {} }], ports: appPort }];
-      }
-      const peers = [...allowFrom, ...this.clients];
-      return peers.length === 0 ? [] : [{ from: peers.map(toPolicyPeer), ports: appPort }];
-    };
-    const metricsRules: k8s.NetworkPolicyIngressRule[] = metricsPort === undefined ? []
-      : [{ from: [namespacePeer(monitoringNamespace)], ports: [tcpPort(metricsPort)] }];
-    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: Lazy.any({ produce: () => [...appRules(), ...metricsRules] }) as unknown as k8s.NetworkPolicyIngressRule[],
-      },
+  /** Ingress only: the app port from its clients (or open), the metrics port from monitoring. Egress is not restricted. */
+  private createNetworkPolicy(): k8s.KubeNetworkPolicy {
+    const r = this.resolved;
+    const metrics = r.metricsPort === undefined ? [] : [namespaceIngressRule(r.monitoringNamespace, [r.metricsPort])];
+    return lazyIngressPolicy(this, 'NetworkPolicy', {
+      name: r.name, labels: r.labels, selectorLabels: r.selectorLabels,
+      rules: () => [this.clients.rule(), ...metrics],
     });
   }
 }
