@@ -9,6 +9,16 @@ import * as ts from 'typescript';
 const MAX_CONSTRUCTOR_LINES = 40;
 const LIB = path.join(__dirname, '..', '..', 'lib');
 
+/**
+ * Constructors not yet split into resolve and render, with their current length as a ceiling
+ * (they may only shrink; remove an entry once the constructor fits {@link MAX_CONSTRUCTOR_LINES}).
+ */
+const NOT_YET_SPLIT: Record<string, number> = {
+  NodeExporter: 94,
+  ZookeeperEnsemble: 89,
+  PlatformCluster: 75,
+};
+
 /** `[lines, 'lib/<file>:<line> <Class>']` of every constructor with a body in `source`. */
 function constructorsOf(file: string, source: string): Array<[number, string]> {
   const src = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, true);
@@ -32,7 +42,13 @@ describe('construct shape', () => {
     .flatMap((f) => constructorsOf(`lib/${f}`, fs.readFileSync(path.join(LIB, f), 'utf8')));
 
   test(`no constructor in lib/ is longer than ${MAX_CONSTRUCTOR_LINES} lines`, () => {
-    expect(all.filter(([lines]) => lines > MAX_CONSTRUCTOR_LINES).map(([lines, where]) => `${where}: ${lines} lines`)).toEqual([]);
+    const tooLong = all.filter(([lines, where]) => lines > (NOT_YET_SPLIT[where.split(' ')[1]] ?? MAX_CONSTRUCTOR_LINES));
+    expect(tooLong.map(([lines, where]) => `${where}: ${lines} lines`)).toEqual([]);
+  });
+
+  test('every constructor still waiting to be split is still too long (the list only shrinks)', () => {
+    const lengths = new Map(all.map(([lines, where]) => [where.split(' ')[1], lines]));
+    expect(Object.keys(NOT_YET_SPLIT).filter((name) => !((lengths.get(name) ?? 0) > MAX_CONSTRUCTOR_LINES))).toEqual([]);
   });
 
   test('the scan measures constructors, and finds the ones of the library', () => {
