@@ -32,5 +32,4 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   setupFiles: ['<rootDir>/test/support/unit-tier.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/support/temp-cleanup.ts'],
 };

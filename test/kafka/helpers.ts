@@ -1,5 +1,5 @@
 import { execFileSync } from 'child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Chart, Testing } from 'cdk8s';
@@ -80,6 +80,7 @@ export interface StartRun {
  */
 export function runStartScript(objects: Obj[], configMap: string, hostname: string): StartRun {
   const root = mkdtempSync(join(tmpdir(), 'kafka-start-'));
+  try {
   const paths = Object.fromEntries(Object.entries(KAFKA_PATHS).map(([k, v]) => [k, join(root, v)])) as Record<keyof typeof KAFKA_PATHS, string>;
   for (const dir of [paths.config, paths.runtime, `${paths.home}/bin`, paths.data, paths.logs]) mkdirSync(dir, { recursive: true });
   const data = find(objects, 'ConfigMap', configMap).data as Record<string, string>;
@@ -101,4 +102,7 @@ export function runStartScript(objects: Obj[], configMap: string, hostname: stri
   const serverEnv = Object.fromEntries((read('server.env') ?? '').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).split(root).join('')]));
   const format = read('format.args')?.split(root).join('');
   return { properties: parseProperties(read('effective.properties')!), format, formatJmxOpts: read('format.jmx'), serverEnv };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }

@@ -7,6 +7,8 @@ const path = require('path');
 
 module.exports = async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-tests-'));
+  // Readable by other users like /tmp: real programs run as the pod's uid (node-exporter as nobody).
+  fs.chmodSync(root, 0o755);
   process.env.PLATFORM_TEST_TMP_ROOT = root;
   process.env.TMPDIR = root;
 };
